@@ -1,0 +1,61 @@
+using System.Text;
+
+namespace Gemma4.AI.Formatting;
+
+/// <summary>Builds a <see cref="Gemma4Prompt"/>, remembering which text is template and which is content.</summary>
+internal sealed class PromptBuilder
+{
+    private readonly StringBuilder _text = new();
+    private readonly List<PromptSegment> _segments = [];
+
+    public int Length => _text.Length;
+
+    /// <summary>Appends template text; control-token strings in it become control tokens.</summary>
+    public PromptBuilder AppendTemplate(string text) => Append(text, isContent: false);
+
+    /// <summary>Appends content; it is always tokenized as plain text.</summary>
+    public PromptBuilder AppendContent(string text) => Append(text, isContent: true);
+
+    /// <summary>Appends content; it is always tokenized as plain text.</summary>
+    public PromptBuilder AppendContent(ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty)
+        {
+            return this;
+        }
+
+        Extend(text.Length, isContent: true);
+        _text.Append(text);
+        return this;
+    }
+
+    public Gemma4Prompt Build(bool endsInsideThought = false) =>
+        new(_text.ToString(), _segments.ToArray()) { EndsInsideThought = endsInsideThought };
+
+    public override string ToString() => _text.ToString();
+
+    private PromptBuilder Append(string text, bool isContent)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return this;
+        }
+
+        Extend(text.Length, isContent);
+        _text.Append(text);
+        return this;
+    }
+
+    private void Extend(int length, bool isContent)
+    {
+        if (_segments.Count > 0 && _segments[^1].IsContent == isContent)
+        {
+            var last = _segments[^1];
+            _segments[^1] = last with { Length = last.Length + length };
+        }
+        else
+        {
+            _segments.Add(new PromptSegment(_text.Length, length, isContent));
+        }
+    }
+}
