@@ -1,0 +1,97 @@
+using Gemma4.AI.Engine;
+using Gemma4.AI.Formatting;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+
+namespace Gemma4.AI.Chat;
+
+/// <summary>Turns messages and ChatOptions into a <see cref="ChatTurn"/>: render, tokenize, map options.</summary>
+internal static partial class ChatTurnPlanner
+{
+    public static ChatTurn Plan(
+        IChatClient client,
+        Gemma4Model model,
+        Gemma4PromptFormatter formatter,
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options,
+        Gemma4GenerationOptions? clientDefaults,
+        ILogger logger)
+    {
+        LogIgnoredOptions(options, model, logger);
+
+        var generation = Gemma4ChatOptionsMapper.ToGenerationOptions(options, client);
+        if (clientDefaults is not null)
+        {
+            Fill(generation, clientDefaults);
+        }
+
+        var prompt = formatter.FormatPrompt(messages, options, addGenerationPrompt: true);
+        var tokens = model.Tokenizer.Tokenize(prompt);
+        if (tokens.Length >= model.ContextSize)
+        {
+            throw new Gemma4ContextOverflowException(tokens.Length, model.ContextSize);
+        }
+
+        GrammarConstraint? grammar = generation.Grammar is { Length: > 0 } gbnf ? new GrammarConstraint(gbnf) : null;
+        if (grammar is not null)
+        {
+            SamplerChainFactory.Validate(model.Tokenizer.Vocab, grammar);
+        }
+
+        var sampling = Gemma4ChatOptionsMapper.ToSampling(generation, Gemma4ChatOptionsMapper.DefaultSampling, grammar);
+        var request = new GenerationRequest(tokens)
+        {
+            Sampling = sampling,
+            MaxOutputTokens = generation.MaxOutputTokens,
+            StopSequences = generation.StopSequences is { Count: > 0 } stops ? [.. stops] : [],
+        };
+
+        var showReasoning = options?.Reasoning?.Output != ReasoningOutput.None;
+        return new ChatTurn(prompt, request, showReasoning);
+    }
+
+    private static void Fill(Gemma4GenerationOptions target, Gemma4GenerationOptions defaults)
+    {
+        target.Temperature ??= defaults.Temperature;
+        target.TopP ??= defaults.TopP;
+        target.TopK ??= defaults.TopK;
+        target.MinP ??= defaults.MinP;
+        target.FrequencyPenalty ??= defaults.FrequencyPenalty;
+        target.PresencePenalty ??= defaults.PresencePenalty;
+        target.RepeatPenalty ??= defaults.RepeatPenalty;
+        target.PenaltyLastN ??= defaults.PenaltyLastN;
+        target.Seed ??= defaults.Seed;
+        target.MaxOutputTokens ??= defaults.MaxOutputTokens;
+        target.StopSequences ??= defaults.StopSequences;
+        target.Grammar ??= defaults.Grammar;
+    }
+
+    private static void LogIgnoredOptions(ChatOptions? options, Gemma4Model model, ILogger logger)
+    {
+        if (options is null || !logger.IsEnabled(LogLevel.Debug))
+        {
+            return;
+        }
+
+        if (options.ModelId is { } id && id != model.ModelId)
+        {
+            Log.Ignored(logger, nameof(ChatOptions.ModelId), $"this client always runs {model.ModelId}");
+        }
+
+        if (options.ConversationId is not null)
+        {
+            Log.Ignored(logger, nameof(ChatOptions.ConversationId), "the provider is stateless; send the whole history (cached prefixes are reused)");
+        }
+
+        if (options.AllowBackgroundResponses is true || options.ContinuationToken is not null)
+        {
+            Log.Ignored(logger, "AllowBackgroundResponses/ContinuationToken", "background responses are not supported");
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Debug, "ChatOptions.{Option} ignored: {Reason}.")]
+        public static partial void Ignored(ILogger logger, string option, string reason);
+    }
+}

@@ -1,0 +1,119 @@
+using Gemma4.AI.Engine;
+using Microsoft.Extensions.AI;
+
+namespace Gemma4.AI.Chat;
+
+/// <summary>Maps <see cref="ChatOptions"/> onto engine settings, one option at a time.</summary>
+/// <remarks>
+/// Start from the caller's <see cref="Gemma4GenerationOptions"/> (RawRepresentationFactory) and fill what it left
+/// unset from ChatOptions, so raw values win; then the model's defaults.
+/// </remarks>
+internal static class Gemma4ChatOptionsMapper
+{
+    /// <summary>Google's recommended sampling for Gemma 4.</summary>
+    public static readonly SamplingParameters DefaultSampling = new() { Temperature = 1.0f, TopP = 0.95f, TopK = 64 };
+
+    public static Gemma4GenerationOptions ToGenerationOptions(ChatOptions? options, IChatClient client)
+    {
+        var raw = options?.RawRepresentationFactory?.Invoke(client) as Gemma4GenerationOptions;
+        var result = raw is null ? new Gemma4GenerationOptions() : Copy(raw);
+        if (options is null)
+        {
+            return result;
+        }
+
+        result.Temperature ??= options.Temperature;
+        result.TopP ??= options.TopP;
+        result.TopK ??= options.TopK;
+        result.FrequencyPenalty ??= options.FrequencyPenalty;
+        result.PresencePenalty ??= options.PresencePenalty;
+        result.Seed ??= options.Seed;
+        result.MaxOutputTokens ??= options.MaxOutputTokens;
+        result.StopSequences ??= options.StopSequences;
+        return result;
+    }
+
+    /// <summary>Validates ranges and produces the engine's sampling parameters.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range; the message names the option and value.</exception>
+    public static SamplingParameters ToSampling(Gemma4GenerationOptions o, SamplingParameters defaults, GrammarConstraint? grammar)
+    {
+        Check(o.Temperature is null or >= 0 && float.IsFinite(o.Temperature ?? 0), "Temperature", o.Temperature, "a finite value >= 0");
+        Check(o.TopP is null or > 0 and <= 1, "TopP", o.TopP, "in (0, 1]");
+        Check(o.TopK is null or >= 0, "TopK", o.TopK, ">= 0");
+        Check(o.MinP is null or >= 0 and <= 1, "MinP", o.MinP, "in [0, 1]");
+        Check(o.FrequencyPenalty is null || float.IsFinite(o.FrequencyPenalty.Value), "FrequencyPenalty", o.FrequencyPenalty, "finite");
+        Check(o.PresencePenalty is null || float.IsFinite(o.PresencePenalty.Value), "PresencePenalty", o.PresencePenalty, "finite");
+        Check(o.RepeatPenalty is null or > 0 && float.IsFinite(o.RepeatPenalty ?? 1), "RepeatPenalty", o.RepeatPenalty, "a finite value > 0");
+        Check(o.PenaltyLastN is null or >= -1, "PenaltyLastN", o.PenaltyLastN, ">= -1");
+        Check(o.MaxOutputTokens is null or >= 1, "MaxOutputTokens", o.MaxOutputTokens, ">= 1");
+
+        return defaults with
+        {
+            Temperature = o.Temperature ?? defaults.Temperature,
+            TopP = o.TopP ?? defaults.TopP,
+            TopK = o.TopK ?? defaults.TopK,
+            MinP = o.MinP ?? defaults.MinP,
+            FrequencyPenalty = o.FrequencyPenalty ?? defaults.FrequencyPenalty,
+            PresencePenalty = o.PresencePenalty ?? defaults.PresencePenalty,
+            RepeatPenalty = o.RepeatPenalty ?? defaults.RepeatPenalty,
+            PenaltyLastN = o.PenaltyLastN ?? defaults.PenaltyLastN,
+            Seed = o.Seed is { } seed ? ToNativeSeed(seed) : defaults.Seed,
+            Grammar = grammar,
+        };
+    }
+
+    /// <summary>Folds a 64-bit seed into llama.cpp's 32 bits, avoiding 0xFFFFFFFF (which means "random").</summary>
+    public static uint ToNativeSeed(long seed)
+    {
+        var folded = unchecked((uint)seed ^ (uint)(seed >> 32));
+        return folded == uint.MaxValue ? uint.MaxValue - 1 : folded;
+    }
+
+    private static Gemma4GenerationOptions Copy(Gemma4GenerationOptions o) => new()
+    {
+        Temperature = o.Temperature,
+        TopP = o.TopP,
+        TopK = o.TopK,
+        MinP = o.MinP,
+        FrequencyPenalty = o.FrequencyPenalty,
+        PresencePenalty = o.PresencePenalty,
+        RepeatPenalty = o.RepeatPenalty,
+        PenaltyLastN = o.PenaltyLastN,
+        Seed = o.Seed,
+        MaxOutputTokens = o.MaxOutputTokens,
+        StopSequences = o.StopSequences is null ? null : [.. o.StopSequences],
+        Grammar = o.Grammar,
+    };
+
+    private static void Check(bool ok, string name, object? value, string expected)
+    {
+        if (!ok)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"ChatOptions.{name} must be {expected}; got {value}.");
+        }
+    }
+
+    /// <summary>Maps why the engine stopped onto MEAI's finish reasons.</summary>
+    public static ChatFinishReason FromStopReason(StopReason reason, bool endedInToolCalls) => endedInToolCalls
+        ? ChatFinishReason.ToolCalls
+        : reason switch
+        {
+            StopReason.EndOfGeneration or StopReason.StopSequence => ChatFinishReason.Stop,
+            StopReason.MaxTokens or StopReason.ContextFull => ChatFinishReason.Length,
+            _ => new ChatFinishReason(reason.ToString()),
+        };
+
+    /// <summary>Builds MEAI usage from the engine's counts; timings go in AdditionalCounts.</summary>
+    public static UsageDetails FromUsage(GenerationUsage usage) => new()
+    {
+        InputTokenCount = usage.PromptTokens,
+        OutputTokenCount = usage.OutputTokens,
+        TotalTokenCount = usage.PromptTokens + usage.OutputTokens,
+        CachedInputTokenCount = usage.CachedPromptTokens,
+        AdditionalCounts = new AdditionalPropertiesDictionary<long>
+        {
+            [UsageKeys.PromptMilliseconds] = (long)usage.PromptTime.TotalMilliseconds,
+            [UsageKeys.GenerationMilliseconds] = (long)usage.GenerationTime.TotalMilliseconds,
+        },
+    };
+}

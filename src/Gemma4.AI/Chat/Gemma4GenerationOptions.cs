@@ -1,0 +1,45 @@
+namespace Gemma4.AI;
+
+/// <summary>
+/// Gemma 4 generation settings, the raw representation of <see cref="Microsoft.Extensions.AI.ChatOptions"/> for this
+/// provider. Return one from <c>ChatOptions.RawRepresentationFactory</c> to set what ChatOptions cannot express
+/// (min-p, llama.cpp's repeat penalty, a raw GBNF grammar); values set here win over ChatOptions.
+/// </summary>
+public sealed class Gemma4GenerationOptions
+{
+    /// <summary>Softmax temperature; 0 is greedy. Default: the GGUF's <c>general.sampling.temp</c>, else Google's 1.0.</summary>
+    public float? Temperature { get; set; }
+
+    /// <summary>Nucleus sampling threshold in (0, 1]. Default: the GGUF's value, else 0.95.</summary>
+    public float? TopP { get; set; }
+
+    /// <summary>Top-k cut-off; 0 disables. Default: the GGUF's value, else 64.</summary>
+    public int? TopK { get; set; }
+
+    /// <summary>Minimum probability relative to the best token, in [0, 1]; 0 (default) disables.</summary>
+    public float? MinP { get; set; }
+
+    /// <summary>OpenAI-style frequency penalty in [-2, 2].</summary>
+    public float? FrequencyPenalty { get; set; }
+
+    /// <summary>OpenAI-style presence penalty in [-2, 2].</summary>
+    public float? PresencePenalty { get; set; }
+
+    /// <summary>llama.cpp's multiplicative repetition penalty; 1 (default) disables.</summary>
+    public float? RepeatPenalty { get; set; }
+
+    /// <summary>How many recent tokens the penalties consider; -1 means the whole context. Default 64.</summary>
+    public int? PenaltyLastN { get; set; }
+
+    /// <summary>Seed for sampling; null picks a random one.</summary>
+    public long? Seed { get; set; }
+
+    /// <summary>Maximum tokens to generate; null runs to the end of the turn or a full context.</summary>
+    public int? MaxOutputTokens { get; set; }
+
+    /// <summary>Text sequences that end the answer; they are not included in it.</summary>
+    public IList<string>? StopSequences { get; set; }
+
+    /// <summary>A GBNF grammar (root rule <c>root</c>) that constrains the raw model output, including control tokens.</summary>
+    public string? Grammar { get; set; }
+}

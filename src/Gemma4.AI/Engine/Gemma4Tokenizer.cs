@@ -1,0 +1,218 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Gemma4.AI.Formatting;
+using Gemma4.AI.Native;
+
+namespace Gemma4.AI.Engine;
+
+/// <summary>
+/// Tokenizes prompts so that only template text can produce control tokens; content is always plain text.
+/// </summary>
+/// <remarks>
+/// llama.cpp matches user-defined tokens such as <c>&lt;|tool_call&gt;</c> even with parse_special=false, so content
+/// is cut right after the '&lt;' of any special-token text it contains; each cut piece then tokenizes as plain text.
+/// Adjacent plain runs (template and content) are tokenized together, which is exactly what tokenizing the whole
+/// rendered string does when the content contains no special-token text.
+/// </remarks>
+internal sealed unsafe class Gemma4Tokenizer
+{
+    private const int AttrControl = 8;
+    private const int AttrUserDefined = 16;
+
+    private readonly IntPtr _vocab;
+    private readonly (string Text, int Id)[] _specials;
+    private readonly bool[] _isEog;
+
+    public Gemma4Tokenizer(IntPtr vocab)
+    {
+        _vocab = vocab;
+        VocabularySize = LlamaNative.VocabTokenCount(vocab);
+        BosToken = LlamaNative.VocabBos(vocab);
+        _isEog = new bool[VocabularySize];
+        var specials = new List<(string, int)>();
+        for (var id = 0; id < VocabularySize; id++)
+        {
+            _isEog[id] = LlamaNative.VocabIsEog(vocab, id);
+            if ((LlamaNative.VocabGetAttr(vocab, id) & (AttrControl | AttrUserDefined)) != 0)
+            {
+                var text = Marshal.PtrToStringUTF8((IntPtr)LlamaNative.VocabGetText(vocab, id));
+                if (!string.IsNullOrEmpty(text))
+                {
+                    specials.Add((text, id));
+                }
+            }
+        }
+
+        // Longest first, so "<|tool_call>" wins over a shorter token that is its prefix.
+        _specials = specials.OrderByDescending(s => s.Item1.Length).ThenBy(s => s.Item2).ToArray();
+    }
+
+    public IntPtr Vocab => _vocab;
+
+    public int VocabularySize { get; }
+
+    public int BosToken { get; }
+
+    public bool IsEndOfGeneration(int token) => (uint)token < (uint)_isEog.Length && _isEog[token];
+
+    /// <summary>The id of a special token by its text, or -1.</summary>
+    public int SpecialTokenId(string text)
+    {
+        foreach (var (t, id) in _specials)
+        {
+            if (t == text)
+            {
+                return id;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Tokenizes a rendered prompt; the BOS token comes from the template's own <c>&lt;bos&gt;</c>.</summary>
+    public int[] Tokenize(Gemma4Prompt prompt)
+    {
+        var tokens = new List<int>(prompt.Text.Length / 3 + 16);
+        var run = new StringBuilder();
+        foreach (var segment in prompt.Segments)
+        {
+            var text = prompt.Text.AsSpan(segment.Start, segment.Length);
+            if (segment.IsContent)
+            {
+                AppendContent(text, run, tokens);
+            }
+            else
+            {
+                AppendTemplate(text, run, tokens);
+            }
+        }
+
+        FlushRun(run, tokens);
+        return tokens.ToArray();
+    }
+
+    /// <summary>Tokenizes text that never yields special tokens (no BOS).</summary>
+    public int[] TokenizeContent(string text)
+    {
+        var tokens = new List<int>(text.Length / 3 + 4);
+        var run = new StringBuilder();
+        AppendContent(text, run, tokens);
+        FlushRun(run, tokens);
+        return tokens.ToArray();
+    }
+
+    /// <summary>Tokenizes template text: special-token strings become special tokens (no BOS added).</summary>
+    public int[] TokenizeTemplate(string text)
+    {
+        var tokens = new List<int>(text.Length / 3 + 4);
+        var run = new StringBuilder();
+        AppendTemplate(text, run, tokens);
+        FlushRun(run, tokens);
+        return tokens.ToArray();
+    }
+
+    /// <summary>Writes a token's bytes (control tokens as their text); returns the byte count.</summary>
+    public int TokenToPiece(int token, Span<byte> buffer)
+    {
+        fixed (byte* p = buffer)
+        {
+            var n = LlamaNative.TokenToPiece(_vocab, token, p, buffer.Length, 0, special: true);
+            return n >= 0 ? n : throw new ArgumentException($"The piece of token {token} needs {-n} bytes.", nameof(buffer));
+        }
+    }
+
+    /// <summary>The text of a token sequence (for tests and diagnostics; streaming decodes piece by piece).</summary>
+    public string Detokenize(ReadOnlySpan<int> tokens)
+    {
+        var bytes = new List<byte>(tokens.Length * 4);
+        Span<byte> piece = stackalloc byte[256];
+        foreach (var t in tokens)
+        {
+            var n = TokenToPiece(t, piece);
+            for (var i = 0; i < n; i++)
+            {
+                bytes.Add(piece[i]);
+            }
+        }
+
+        return Encoding.UTF8.GetString(bytes.ToArray());
+    }
+
+    private void AppendTemplate(ReadOnlySpan<char> text, StringBuilder run, List<int> tokens)
+    {
+        var i = 0;
+        while (i < text.Length)
+        {
+            if (text[i] == '<' && MatchSpecial(text[i..]) is var (length, id) && length > 0)
+            {
+                FlushRun(run, tokens);
+                tokens.Add(id);
+                i += length;
+            }
+            else
+            {
+                run.Append(text[i]);
+                i++;
+            }
+        }
+    }
+
+    private void AppendContent(ReadOnlySpan<char> text, StringBuilder run, List<int> tokens)
+    {
+        var start = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '<' && MatchSpecial(text[i..]).Length > 0)
+            {
+                // Cut after '<' so the special-token text can no longer be matched as one token.
+                run.Append(text[start..(i + 1)]);
+                FlushRun(run, tokens);
+                start = i + 1;
+            }
+        }
+
+        run.Append(text[start..]);
+    }
+
+    private (int Length, int Id) MatchSpecial(ReadOnlySpan<char> text)
+    {
+        foreach (var (t, id) in _specials)
+        {
+            if (text.StartsWith(t, StringComparison.Ordinal))
+            {
+                return (t.Length, id);
+            }
+        }
+
+        return (0, -1);
+    }
+
+    private void FlushRun(StringBuilder run, List<int> tokens)
+    {
+        if (run.Length == 0)
+        {
+            return;
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(run.ToString());
+        run.Clear();
+        var capacity = bytes.Length + 8;
+        var buffer = new int[capacity];
+        int n;
+        fixed (byte* b = bytes)
+        fixed (int* t = buffer)
+        {
+            n = LlamaNative.Tokenize(_vocab, b, bytes.Length, t, capacity, addSpecial: false, parseSpecial: false);
+        }
+
+        if (n < 0)
+        {
+            throw new InvalidOperationException($"llama_tokenize needed {-n} tokens for {bytes.Length} bytes.");
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            tokens.Add(buffer[i]);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+namespace Gemma4.AI.Engine;
+
+/// <summary>An immutable request for the engine: prompt tokens and how to generate after them.</summary>
+internal sealed class GenerationRequest
+{
+    public GenerationRequest(int[] promptTokens)
+    {
+        ArgumentNullException.ThrowIfNull(promptTokens);
+        if (promptTokens.Length == 0)
+        {
+            throw new ArgumentException("The prompt has no tokens.", nameof(promptTokens));
+        }
+
+        PromptTokens = promptTokens;
+    }
+
+    public int[] PromptTokens { get; }
+
+    public SamplingParameters Sampling { get; init; } = new();
+
+    /// <summary>Maximum tokens to sample; null means until end of generation or a full context.</summary>
+    public int? MaxOutputTokens { get; init; }
+
+    public IReadOnlyList<string> StopSequences { get; init; } = [];
+}

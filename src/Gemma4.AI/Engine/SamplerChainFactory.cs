@@ -1,0 +1,107 @@
+using System.Runtime.InteropServices;
+using Gemma4.AI.Native;
+using LLama.Native;
+
+namespace Gemma4.AI.Engine;
+
+/// <summary>Builds a llama.cpp sampler chain for <see cref="SamplingParameters"/>, in llama.cpp's own order.</summary>
+internal static unsafe class SamplerChainFactory
+{
+    private const uint RandomSeed = 0xFFFFFFFF;
+
+    public static SafeLLamaSamplerChainHandle Create(SamplingParameters p, IntPtr vocab)
+    {
+        var chain = SafeLLamaSamplerChainHandle.Create(LLamaSamplerChainParams.Default());
+        try
+        {
+            // The grammar goes first so every later sampler only sees tokens the grammar allows.
+            if (p.Grammar is { } grammar)
+            {
+                LlamaNative.SamplerChainAdd(chain, CreateGrammarSampler(vocab, grammar));
+            }
+
+            if (p.HasPenalties)
+            {
+                chain.AddPenalties(p.PenaltyLastN, p.RepeatPenalty, p.FrequencyPenalty, p.PresencePenalty);
+            }
+
+            if (p.Temperature <= 0)
+            {
+                chain.AddGreedySampler();
+                return chain;
+            }
+
+            if (p.TopK > 0)
+            {
+                chain.AddTopK(p.TopK);
+            }
+
+            if (p.TopP < 1)
+            {
+                chain.AddTopP(p.TopP, 1);
+            }
+
+            if (p.MinP > 0)
+            {
+                chain.AddMinP(p.MinP, 1);
+            }
+
+            chain.AddTemperature(p.Temperature);
+            chain.AddDistributionSampler(p.Seed ?? RandomSeed);
+            return chain;
+        }
+        catch
+        {
+            chain.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Creates the native grammar sampler, or throws if llama.cpp rejects the grammar (it returns null then).</summary>
+    public static IntPtr CreateGrammarSampler(IntPtr vocab, GrammarConstraint grammar)
+    {
+        IntPtr sampler;
+        if (!grammar.IsLazy)
+        {
+            sampler = LlamaNative.SamplerInitGrammar(vocab, grammar.Gbnf, grammar.Root);
+        }
+        else
+        {
+            var patterns = grammar.TriggerPatterns ?? [];
+            var tokens = grammar.TriggerTokens ?? [];
+            var patternPointers = new IntPtr[patterns.Count];
+            try
+            {
+                for (var i = 0; i < patterns.Count; i++)
+                {
+                    patternPointers[i] = Marshal.StringToCoTaskMemUTF8(patterns[i]);
+                }
+
+                var tokenArray = tokens.ToArray();
+                fixed (IntPtr* pp = patternPointers)
+                fixed (int* tp = tokenArray)
+                {
+                    sampler = LlamaNative.SamplerInitGrammarLazyPatterns(
+                        vocab, grammar.Gbnf, grammar.Root, pp, (nuint)patternPointers.Length, tp, (nuint)tokenArray.Length);
+                }
+            }
+            finally
+            {
+                foreach (var ptr in patternPointers)
+                {
+                    Marshal.FreeCoTaskMem(ptr);
+                }
+            }
+        }
+
+        if (sampler == IntPtr.Zero)
+        {
+            throw new ArgumentException($"llama.cpp rejected the grammar (root rule '{grammar.Root}'); see the native log for the parse error.", nameof(grammar));
+        }
+
+        return sampler;
+    }
+
+    /// <summary>Checks a grammar by building and freeing its sampler; throws like <see cref="CreateGrammarSampler"/>.</summary>
+    public static void Validate(IntPtr vocab, GrammarConstraint grammar) => LlamaNative.SamplerFree(CreateGrammarSampler(vocab, grammar));
+}

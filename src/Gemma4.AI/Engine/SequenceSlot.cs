@@ -1,0 +1,24 @@
+namespace Gemma4.AI.Engine;
+
+/// <summary>
+/// One llama.cpp sequence of the engine's context. Between requests it keeps its tokens' KV cells, so the next
+/// request that starts with the same tokens reuses them (the prefix cache).
+/// </summary>
+internal sealed class SequenceSlot(int id)
+{
+    public int Id { get; } = id;
+
+    /// <summary>The tokens whose KV cells are in the cache, at positions 0..Count-1.</summary>
+    public List<int> Tokens { get; } = [];
+
+    /// <summary>The request decoding on this sequence, or null when idle.</summary>
+    public ActiveGeneration? Owner { get; set; }
+
+    /// <summary>Monotonic stamp of the last use, for least-recently-used eviction.</summary>
+    public long LastUsed { get; set; }
+
+    public bool IsIdle => Owner is null;
+
+    public int CommonPrefixLength(ReadOnlySpan<int> tokens) =>
+        ((ReadOnlySpan<int>)System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Tokens)).CommonPrefixLength(tokens);
+}

@@ -1,0 +1,254 @@
+using Gemma4.AI.Engine;
+using Gemma4.AI.Formatting;
+using Gemma4.AI.Gguf;
+using Gemma4.AI.Native;
+using LLama;
+using LLama.Common;
+using LLama.Extensions;
+using LLama.Native;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Gemma4.AI;
+
+/// <summary>
+/// A loaded Gemma 4 GGUF model with its llama.cpp context and decode loop. Create one per model file and share it:
+/// chat clients over the same model batch their requests into this one context.
+/// </summary>
+/// <remarks>
+/// Loading first reads the GGUF header in managed code and refuses files that would make llama.cpp abort the
+/// process (missing keys, wrong architecture, truncation), with a <see cref="Gemma4ModelLoadException"/>. All decodes
+/// of one model run on one thread; concurrent requests are decoded together in one batch. Thread-safe.
+/// </remarks>
+public sealed partial class Gemma4Model : IDisposable
+{
+    private readonly LLamaWeights _weights;
+    private readonly SafeLLamaContextHandle _context;
+    private int _disposed;
+
+    private Gemma4Model(Gemma4ModelOptions options, Gemma4ModelInfo info, LLamaWeights weights, SafeLLamaContextHandle context, ILogger logger)
+    {
+        Options = options;
+        Info = info;
+        _weights = weights;
+        _context = context;
+        Tokenizer = new Gemma4Tokenizer(LlamaNative.ModelGetVocab(weights.NativeHandle));
+        TemplateVariant = options.TemplateVariant ?? DetectVariant(info);
+        ModelId = string.IsNullOrWhiteSpace(info.Name) ? Path.GetFileNameWithoutExtension(info.FilePath) : info.Name!;
+        Engine = new InferenceEngine(
+            context,
+            Tokenizer,
+            new EngineSettings(
+                (int)context.ContextSize,
+                (int)context.BatchSize,
+                (int)context.UBatchSize,
+                (int)context.MaxSeq,
+                LlamaNative.ModelSlidingWindow(weights.NativeHandle),
+                options.SwaFull),
+            logger);
+    }
+
+    /// <summary>The options the model was loaded with (a copy).</summary>
+    public Gemma4ModelOptions Options { get; }
+
+    /// <summary>The model's name (GGUF <c>general.name</c>, else the file name); used as ModelId in responses.</summary>
+    public string ModelId { get; }
+
+    /// <summary>Path of the GGUF file.</summary>
+    public string ModelPath => Info.FilePath;
+
+    /// <summary>The GGUF architecture (<c>gemma4</c> or <c>gemma-embedding</c>).</summary>
+    public string Architecture => Info.Architecture;
+
+    /// <summary>The context length the model was trained for.</summary>
+    public int TrainedContextLength => Info.ContextLength;
+
+    /// <summary>The context size of the loaded context, in tokens.</summary>
+    public int ContextSize => Engine.Settings.ContextSize;
+
+    /// <summary>Tokens in the vocabulary.</summary>
+    public int VocabularySize => Tokenizer.VocabularySize;
+
+    /// <summary>Width of the model's hidden state (and of its embeddings).</summary>
+    public int EmbeddingLength => Info.EmbeddingLength;
+
+    /// <summary>The weights' quantization as llama.cpp names it (for example <c>Q4_0</c> or <c>F16</c>).</summary>
+    public string Quantization => Info.Quantization;
+
+    /// <summary>Size of the GGUF file in bytes.</summary>
+    public long FileSizeBytes => Info.FileLength;
+
+    /// <summary>Which official chat-template variant renders prompts for this model.</summary>
+    public Gemma4TemplateVariant TemplateVariant { get; }
+
+    internal Gemma4ModelInfo Info { get; }
+
+    internal Gemma4Tokenizer Tokenizer { get; }
+
+    internal InferenceEngine Engine { get; }
+
+    internal SafeLLamaContextHandle Context => _context;
+
+    internal LLamaWeights Weights => _weights;
+
+    /// <summary>Loads a model.</summary>
+    /// <param name="options">What to load and how; validated first.</param>
+    /// <param name="loggerFactory">Receives load, cache and llama.cpp log messages.</param>
+    /// <param name="progress">Receives load progress from 0 to 1.</param>
+    /// <param name="cancellationToken">Cancels the load.</param>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    /// <exception cref="Gemma4ModelLoadException">The file is missing, not a GGUF, truncated, not Gemma 4, or llama.cpp refused it.</exception>
+    public static async Task<Gemma4Model> LoadAsync(
+        Gemma4ModelOptions options,
+        ILoggerFactory? loggerFactory = null,
+        IProgress<float>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options = options.Clone();
+        options.Validate();
+        cancellationToken.ThrowIfCancellationRequested();
+        var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<Gemma4Model>();
+        NativeLogging.Configure(loggerFactory);
+
+        var info = Gemma4GgufPreflight.Validate(options.ModelPath);
+        var parameters = ToModelParams(options, info);
+
+        LLamaWeights weights;
+        try
+        {
+            weights = await LLamaWeights.LoadFromFileAsync(parameters, cancellationToken, progress).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is LLama.Exceptions.RuntimeError or LLama.Exceptions.LoadWeightsFailedException)
+        {
+            throw new Gemma4ModelLoadException(options.ModelPath, $"llama.cpp could not load the weights: {ex.Message}", ex);
+        }
+
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var context = CreateContext(weights, parameters, options);
+            var model = new Gemma4Model(options, info, weights, context, logger);
+            Log.Loaded(logger, model.ModelId, info.Architecture, info.Quantization, model.ContextSize, (int)context.MaxSeq);
+            return model;
+        }
+        catch
+        {
+            weights.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Loads a model synchronously; see <see cref="LoadAsync"/>.</summary>
+    public static Gemma4Model Load(Gemma4ModelOptions options, ILoggerFactory? loggerFactory = null) =>
+        LoadAsync(options, loggerFactory).GetAwaiter().GetResult();
+
+    /// <summary>Counts the tokens of plain text (no control tokens are recognised in it).</summary>
+    public int CountTokens(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        return Tokenizer.TokenizeContent(text).Length;
+    }
+
+    /// <summary>Stops the decode loop (running requests fail with <see cref="ObjectDisposedException"/>) and frees native memory.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        Engine.Dispose();
+        _context.Dispose();
+        _weights.Dispose();
+    }
+
+    internal static Gemma4TemplateVariant DetectVariant(Gemma4ModelInfo info)
+    {
+        // The large-model template opens an empty thought channel in the generation prompt; E2B/E4B's does not.
+        if (info.ChatTemplate is { Length: > 0 } template && template.Contains("<|turn>", StringComparison.Ordinal))
+        {
+            return template.Contains("'<|channel>thought\\n<channel|>'", StringComparison.Ordinal)
+                ? Gemma4TemplateVariant.Large
+                : Gemma4TemplateVariant.Small;
+        }
+
+        // Without a template: E2B/E4B are the sizes with per-layer embeddings.
+        return info.EmbeddingLengthPerLayer > 0 ? Gemma4TemplateVariant.Small : Gemma4TemplateVariant.Large;
+    }
+
+    private static ModelParams ToModelParams(Gemma4ModelOptions o, Gemma4ModelInfo info)
+    {
+        var threads = o.Threads ?? Environment.ProcessorCount;
+        var quantizedV = Gemma4ModelOptions.IsQuantized(o.ValueCacheType);
+        return new ModelParams(o.ModelPath)
+        {
+            ContextSize = (uint)o.ContextSize,
+            BatchSize = (uint)o.BatchSize,
+            UBatchSize = (uint)o.MicroBatchSize,
+            SeqMax = (uint)o.MaxParallelSequences,
+            Threads = threads,
+            BatchThreads = o.BatchThreads ?? threads,
+            GpuLayerCount = o.GpuLayerCount < 0 ? info.BlockCount + 1 : o.GpuLayerCount,
+            MainGpu = o.MainGpu,
+            SplitMode = o.SplitMode switch
+            {
+                Gemma4GpuSplitMode.None => GPUSplitMode.None,
+                Gemma4GpuSplitMode.Row => GPUSplitMode.Row,
+                _ => GPUSplitMode.Layer,
+            },
+            FlashAttention = quantizedV || o.FlashAttention == Gemma4FlashAttention.Enabled
+                ? LLamaFlashAttentionType.LLAMA_FLASH_ATTENTION_TYPE_ENABLED
+                : o.FlashAttention == Gemma4FlashAttention.Disabled
+                    ? LLamaFlashAttentionType.LLAMA_FLASH_ATTENTION_TYPE_DISABLED
+                    : LLamaFlashAttentionType.LLAMA_FLASH_ATTENTION_TYPE_AUTO,
+            TypeK = ToGgml(o.KeyCacheType),
+            TypeV = ToGgml(o.ValueCacheType),
+            SwaFull = o.SwaFull,
+            KVUnified = true,
+            LoadMode = o.UseMemoryMap ? LLamaLoadMode.MemoryMap : LLamaLoadMode.None,
+            Embeddings = false,
+        };
+    }
+
+    private static GGMLType ToGgml(Gemma4KvCacheType type) => type switch
+    {
+        Gemma4KvCacheType.Q8_0 => GGMLType.GGML_TYPE_Q8_0,
+        Gemma4KvCacheType.Q4_0 => GGMLType.GGML_TYPE_Q4_0,
+        Gemma4KvCacheType.F32 => GGMLType.GGML_TYPE_F32,
+        _ => GGMLType.GGML_TYPE_F16,
+    };
+
+    private static SafeLLamaContextHandle CreateContext(LLamaWeights weights, ModelParams parameters, Gemma4ModelOptions options)
+    {
+        parameters.ToLlamaContextParams(out var contextParams);
+        SafeLLamaContextHandle context;
+        try
+        {
+            context = SafeLLamaContextHandle.Create(weights.NativeHandle, contextParams);
+        }
+        catch (LLama.Exceptions.RuntimeError ex)
+        {
+            throw new Gemma4ModelLoadException(options.ModelPath,
+                $"llama.cpp could not create a context of {options.ContextSize} tokens (out of memory, or an unsupported KV cache type): {ex.Message}", ex);
+        }
+
+        if (context.IsInvalid)
+        {
+            throw new Gemma4ModelLoadException(options.ModelPath, $"llama.cpp could not create a context of {options.ContextSize} tokens.");
+        }
+
+        return context;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Loaded {ModelId} ({Architecture}, {Quantization}) with a {ContextSize}-token context and {Sequences} parallel sequences.")]
+        public static partial void Loaded(ILogger logger, string modelId, string architecture, string quantization, int contextSize, int sequences);
+    }
+}

@@ -1,0 +1,106 @@
+using Gemma4.AI.Formatting;
+
+namespace Gemma4.AI;
+
+/// <summary>How to load a Gemma 4 GGUF file and size its context.</summary>
+/// <remarks>
+/// Every llama.cpp setting is set explicitly from these values, because LLamaSharp's defaults differ from
+/// llama.cpp's (threads, memory mapping, context size). The defaults here suit a chat service on a laptop:
+/// an 8K context with room for 4 parallel sequences, memory-mapped weights, all cores.
+/// </remarks>
+public sealed class Gemma4ModelOptions
+{
+    /// <summary>Path of the GGUF file.</summary>
+    public string ModelPath { get; set; } = string.Empty;
+
+    /// <summary>KV cache size in tokens, shared by all parallel sequences. Default 8192; up to the model's trained context (131072 for E2B/E4B, 262144 for larger sizes).</summary>
+    public int ContextSize { get; set; } = 8192;
+
+    /// <summary>Threads for generation; null uses every logical core.</summary>
+    public int? Threads { get; set; }
+
+    /// <summary>Threads for prompt processing; null uses <see cref="Threads"/>.</summary>
+    public int? BatchThreads { get; set; }
+
+    /// <summary>Most tokens decoded in one step (llama.cpp n_batch). Default 2048.</summary>
+    public int BatchSize { get; set; } = 2048;
+
+    /// <summary>llama.cpp's physical batch (n_ubatch). Default 512.</summary>
+    public int MicroBatchSize { get; set; } = 512;
+
+    /// <summary>Requests decoded together, each in its own sequence; also how many finished conversations stay cached for prefix reuse. Default 4.</summary>
+    public int MaxParallelSequences { get; set; } = 4;
+
+    /// <summary>Layers offloaded to the GPU: 0 = none (CPU), -1 = all. Needs a GPU backend.</summary>
+    public int GpuLayerCount { get; set; }
+
+    /// <summary>The GPU that holds the model (or the first one when splitting).</summary>
+    public int MainGpu { get; set; }
+
+    /// <summary>How layers are split across GPUs.</summary>
+    public Gemma4GpuSplitMode SplitMode { get; set; } = Gemma4GpuSplitMode.Layer;
+
+    /// <summary>Flash attention; forced on when <see cref="ValueCacheType"/> is quantized.</summary>
+    public Gemma4FlashAttention FlashAttention { get; set; } = Gemma4FlashAttention.Auto;
+
+    /// <summary>Storage of the K cache.</summary>
+    public Gemma4KvCacheType KeyCacheType { get; set; } = Gemma4KvCacheType.F16;
+
+    /// <summary>Storage of the V cache; a quantized V cache turns flash attention on.</summary>
+    public Gemma4KvCacheType ValueCacheType { get; set; } = Gemma4KvCacheType.F16;
+
+    /// <summary>
+    /// Keep every position in the sliding-window layers' cache (llama.cpp swa_full). Costs memory (about 3x the KV
+    /// cache of E2B at 128K) but lets any cached prefix be reused; when off, a prefix that the sliding window has
+    /// already dropped is decoded again (detected, never silently wrong). Default false.
+    /// </summary>
+    public bool SwaFull { get; set; }
+
+    /// <summary>Memory-map the weights (fast load, shared pages). Default true.</summary>
+    public bool UseMemoryMap { get; set; } = true;
+
+    /// <summary>Which official template variant renders prompts; null detects it from the file.</summary>
+    public Gemma4TemplateVariant? TemplateVariant { get; set; }
+
+    /// <summary>Creates a copy, so a loaded model never sees later changes.</summary>
+    public Gemma4ModelOptions Clone() => (Gemma4ModelOptions)MemberwiseClone();
+
+    /// <summary>Checks every value and throws an <see cref="ArgumentException"/> naming the first bad setting.</summary>
+    /// <exception cref="ArgumentException">A setting is out of range or a combination would crash llama.cpp.</exception>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ModelPath))
+        {
+            throw new ArgumentException("Gemma4ModelOptions.ModelPath is required: the path of a Gemma 4 GGUF file.", nameof(ModelPath));
+        }
+
+        Require(ContextSize >= 16, nameof(ContextSize), ContextSize, "at least 16 tokens");
+        Require(Threads is null or >= 1, nameof(Threads), Threads, "at least 1 (or null for all cores)");
+        Require(BatchThreads is null or >= 1, nameof(BatchThreads), BatchThreads, "at least 1 (or null)");
+        Require(BatchSize >= 1, nameof(BatchSize), BatchSize, "at least 1");
+        Require(MicroBatchSize >= 1 && MicroBatchSize <= BatchSize, nameof(MicroBatchSize), MicroBatchSize, $"between 1 and BatchSize ({BatchSize})");
+        Require(MaxParallelSequences is >= 1 and <= 256, nameof(MaxParallelSequences), MaxParallelSequences, "between 1 and 256");
+        Require(GpuLayerCount >= -1, nameof(GpuLayerCount), GpuLayerCount, "-1 (all), 0 (none) or a layer count");
+        Require(MainGpu >= 0, nameof(MainGpu), MainGpu, "0 or more");
+        Require(Enum.IsDefined(SplitMode), nameof(SplitMode), SplitMode, "a Gemma4GpuSplitMode value");
+        Require(Enum.IsDefined(FlashAttention), nameof(FlashAttention), FlashAttention, "a Gemma4FlashAttention value");
+        Require(Enum.IsDefined(KeyCacheType), nameof(KeyCacheType), KeyCacheType, "a Gemma4KvCacheType value");
+        Require(Enum.IsDefined(ValueCacheType), nameof(ValueCacheType), ValueCacheType, "a Gemma4KvCacheType value");
+        if (IsQuantized(ValueCacheType) && FlashAttention == Gemma4FlashAttention.Disabled)
+        {
+            throw new ArgumentException(
+                $"Gemma4ModelOptions.ValueCacheType {ValueCacheType} needs flash attention, but FlashAttention is Disabled " +
+                "(llama.cpp cannot create that context). Use Auto or Enabled, or an F16 V cache.", nameof(FlashAttention));
+        }
+    }
+
+    internal static bool IsQuantized(Gemma4KvCacheType type) => type is Gemma4KvCacheType.Q8_0 or Gemma4KvCacheType.Q4_0;
+
+    private static void Require(bool condition, string name, object? value, string expected)
+    {
+        if (!condition)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"Gemma4ModelOptions.{name} must be {expected}; got {value ?? "null"}.");
+        }
+    }
+}
