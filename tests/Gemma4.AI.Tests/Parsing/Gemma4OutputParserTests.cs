@@ -386,6 +386,15 @@ public sealed class Gemma4OutputParserTests
     }
 
     [Fact]
+    public void Parse_LoneSurrogateInString_BecomesReplacementCharacter()
+    {
+        var call = SingleCall($"<|tool_call>call:f{{a:{Q}x\ud83dy{Q}}}<tool_call|>");
+
+        Assert.Null(call.Exception);
+        Assert.Equal("x\ufffdy", ((JsonElement)call.Arguments!["a"]!).GetString());
+    }
+
+    [Fact]
     public void Parse_DeepNesting_IsRejectedWithoutOverflowingTheStack()
     {
         var depth = 100_000;
