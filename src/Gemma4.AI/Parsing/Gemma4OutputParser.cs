@@ -15,10 +15,14 @@ namespace Gemma4.AI.Parsing;
 /// (<c>&lt;|channel&gt;thought\n…&lt;channel|&gt;</c>), as deltas, as soon as they cannot be the start of a marker.
 /// Text is emitted exactly as the model wrote it, whitespace included; only the channel syntax is removed: the
 /// <c>thought\n</c> header and one <c>\n</c> right before <c>&lt;channel|&gt;</c>, because the template writes
-/// reasoning as <c>&lt;|channel&gt;thought\n{reasoning}\n&lt;channel|&gt;</c>. An empty channel yields nothing.</item>
+/// reasoning as <c>&lt;|channel&gt;thought\n{reasoning}\n&lt;channel|&gt;</c>. An empty channel yields nothing. Text
+/// around and between tool calls (a newline, say) is answer text too; trimming it is the caller's choice. A
+/// newline in reasoning is held until the next piece shows whether <c>&lt;channel|&gt;</c> follows it.</item>
 /// <item>One complete <see cref="FunctionCallContent"/> per <c>&lt;|tool_call&gt;call:NAME{…}&lt;tool_call|&gt;</c>, when its
-/// closing marker arrives. Arguments are <see cref="System.Text.Json.JsonElement"/>s, the call id is
-/// <c>call_</c> plus 24 random hex digits, and <see cref="AIContent.RawRepresentation"/> is the call's text.</item>
+/// closing marker arrives (a call opened inside a thought closes the thought). Arguments are
+/// <see cref="System.Text.Json.JsonElement"/>s, the call id is <c>call_</c> plus 24 random hex digits, and
+/// <see cref="AIContent.RawRepresentation"/> is the call's text, markers included. Inside a <c>&lt;|"|&gt;</c> string,
+/// marker text is part of the string.</item>
 /// </list>
 /// <para>Control markers are never emitted as text: those without meaning here are dropped, and
 /// <c>&lt;|tool_response&gt;</c>, <c>&lt;turn|&gt;</c>, <c>&lt;|turn&gt;</c> and <c>&lt;eos&gt;</c> end the turn (later text is

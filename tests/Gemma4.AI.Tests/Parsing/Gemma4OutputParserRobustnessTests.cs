@@ -59,6 +59,12 @@ public sealed class Gemma4OutputParserRobustnessTests
                 TextReasoningContent r => r.Text,
                 _ => null,
             };
+            if (content is FunctionCallContent { Exception: { } error })
+            {
+                // Anything but the reader's own FormatException would be a bug swallowed by its catch.
+                Assert.IsType<FormatException>(error.InnerException);
+            }
+
             if (text is not null && !text.Contains("<|tool_call>", StringComparison.Ordinal))
             {
                 Assert.DoesNotContain("<channel|>", text, StringComparison.Ordinal);
