@@ -15,6 +15,8 @@ namespace Gemma4.AI.Formatting;
 /// </remarks>
 internal static class TemplateValueConverter
 {
+    private const int MaxDepth = 64;
+
     /// <summary>Converts a JSON element.</summary>
     public static object? FromJson(JsonElement element)
     {
@@ -52,7 +54,9 @@ internal static class TemplateValueConverter
     /// </remarks>
     /// <exception cref="NotSupportedException">System.Text.Json cannot serialize the value.</exception>
     /// <exception cref="JsonException">System.Text.Json cannot serialize the value (for example, a cycle).</exception>
-    public static object? FromObject(object? value) => value switch
+    public static object? FromObject(object? value) => FromObject(value, depth: 0);
+
+    private static object? FromObject(object? value, int depth) => value switch
     {
         null => null,
         string s => s,
@@ -68,23 +72,27 @@ internal static class TemplateValueConverter
         Half h => Half.IsFinite(h) ? double.Parse(h.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : (double)h,
         decimal m => double.Parse(m.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
         JsonNode or byte[] or ReadOnlyMemory<byte> or Memory<byte> => FromSerialized(value),
-        IDictionary<string, object?> map => FromPairs(map),
+        IDictionary<string, object?> map => FromPairs(map, Deeper(depth)),
         IDictionary map when map.Keys.Cast<object>().All(k => k is string) =>
-            FromPairs(map.Cast<DictionaryEntry>().Select(e => new KeyValuePair<string, object?>((string)e.Key, e.Value))),
-        IEnumerable items and not IDictionary => items.Cast<object?>().Select(FromObject).ToList(),
+            FromPairs(map.Cast<DictionaryEntry>().Select(e => new KeyValuePair<string, object?>((string)e.Key, e.Value)), Deeper(depth)),
+        IEnumerable items and not IDictionary => items.Cast<object?>().Select(item => FromObject(item, Deeper(depth))).ToList(),
         _ => FromSerialized(value),
     };
 
-    private static PyDict FromPairs(IEnumerable<KeyValuePair<string, object?>> pairs)
+    private static PyDict FromPairs(IEnumerable<KeyValuePair<string, object?>> pairs, int depth)
     {
         var dict = new PyDict();
         foreach (var (key, item) in pairs)
         {
-            dict[key] = FromObject(item);
+            dict[key] = FromObject(item, depth);
         }
 
         return dict;
     }
+
+    // The same limit System.Text.Json applies, so a collection that contains itself fails instead of overflowing the stack.
+    private static int Deeper(int depth) =>
+        depth < MaxDepth ? depth + 1 : throw new JsonException($"The value is nested more than {MaxDepth} levels deep (a cycle?).");
 
     private static object? FromSerialized(object value) =>
         FromJson(JsonSerializer.SerializeToElement(value, value.GetType(), AIJsonUtilities.DefaultOptions));

@@ -166,6 +166,16 @@ public sealed class Gemma4PromptFormatterTests
         Assert.Contains("call-7", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Format_SelfContainingList_ThrowsInsteadOfOverflowing()
+    {
+        var list = new List<object?>();
+        list.Add(list);
+        List<ChatMessage> messages = [new(ChatRole.Assistant, [new FunctionCallContent("c", "f", new Dictionary<string, object?> { ["l"] = list })])];
+
+        Assert.Throws<NotSupportedException>(() => Small.Format(messages));
+    }
+
     [Theory]
     [InlineData("""{"type":"object","properties":[1,2]}""")]
     [InlineData("""{"type":"object","properties":{"a":{"type":"object","properties":{},"required":5}}}""")]
