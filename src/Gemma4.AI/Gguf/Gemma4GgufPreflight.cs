@@ -105,8 +105,13 @@ internal static class Gemma4GgufPreflight
             RequireIntOrArray("feed_forward_length", blockCount);
             var headCount = RequireIntOrArray("attention.head_count", blockCount);
             var headCountKv = RequireIntOrArray("attention.head_count_kv", blockCount);
-            var keyLength = RequireInt("attention.key_length");
-            var valueLength = RequireInt("attention.value_length");
+            // gemma-embedding falls back to embedding_length / head_count; gemma4 needs them.
+            var keyLength = embedding && file.Get(Key("attention.key_length")) is null
+                ? (headCount is [> 0 and var heads, ..] ? embeddingLength / heads : null)
+                : RequireInt("attention.key_length");
+            var valueLength = embedding && file.Get(Key("attention.value_length")) is null
+                ? keyLength
+                : RequireInt("attention.value_length");
             var slidingWindow = RequireInt("attention.sliding_window");
             RequireFloat("attention.layer_norm_rms_epsilon");
             int? keyLengthSwa = keyLength;
@@ -116,7 +121,7 @@ internal static class Gemma4GgufPreflight
             if (embedding)
             {
                 pattern = RequireSlidingPeriod(blockCount);
-                pooling = RequireInt("pooling_type", min: 0);
+                pooling = OptionalInt(Key("pooling_type"));
             }
             else
             {
@@ -124,7 +129,7 @@ internal static class Gemma4GgufPreflight
                 var valueLengthSwa = RequireInt("attention.value_length_swa");
                 pattern = RequireSlidingBools(blockCount);
                 perLayer = RequireInt("embedding_length_per_layer_input", min: 0);
-                RequireInt("rope.dimension_count_swa", consequence: WouldAbort);
+                RequireInt("rope.dimension_count_swa", min: 0, consequence: WouldAbort);
                 if (keyLengthSwa is { } ks && valueLengthSwa is { } vs && ks != vs)
                 {
                     Problems.Add($"'{Key("attention.key_length_swa")}' ({ks}) and '{Key("attention.value_length_swa")}' ({vs}) differ; llama.cpp's gemma4 graph needs equal head dimensions");
@@ -239,12 +244,13 @@ internal static class Gemma4GgufPreflight
                 return null;
             }
 
-            if (!value.TryGetInt64(out var n))
+            if (value.Value is not uint u)
             {
-                Problems.Add($"GGUF key '{key}' has type {Describe(value)}, expected an integer");
+                Problems.Add($"GGUF key '{key}' has type {Describe(value)}; llama.cpp requires a uint32");
                 return null;
             }
 
+            var n = (long)u;
             if (n < min || n > max)
             {
                 Problems.Add($"GGUF key '{key}' is {n}, outside the valid range {min}..{max}");
@@ -265,13 +271,13 @@ internal static class Gemma4GgufPreflight
             {
                 Problems.Add($"required GGUF key '{key}' is missing; {CannotLoad}");
             }
-            else if (value.Type is not (GgufValueType.Float32 or GgufValueType.Float64))
+            else if (value.Type != GgufValueType.Float32)
             {
-                Problems.Add($"GGUF key '{key}' has type {Describe(value)}, expected a float");
+                Problems.Add($"GGUF key '{key}' has type {Describe(value)}; llama.cpp requires a float32");
             }
         }
 
-        /// <summary>A key llama.cpp reads with get_key_or_arr: one integer for all layers, or one per layer.</summary>
+        /// <summary>A key llama.cpp reads with get_key_or_arr: one uint32 for all layers, or a uint32/int32 per layer.</summary>
         private int[]? RequireIntOrArray(string suffix, int? blockCount)
         {
             var key = Key(suffix);
@@ -282,9 +288,9 @@ internal static class Gemma4GgufPreflight
                 return null;
             }
 
-            if (value.TryGetInt64(out var n))
+            if (value.Value is uint n)
             {
-                if (n is < 0 or > int.MaxValue)
+                if (n > int.MaxValue)
                 {
                     Problems.Add($"GGUF key '{key}' is {n}, outside the valid range");
                     return null;
@@ -293,15 +299,9 @@ internal static class Gemma4GgufPreflight
                 return blockCount is { } b ? Enumerable.Repeat((int)n, b).ToArray() : null;
             }
 
-            if (value.AsArray() is not { } array || !GgufValue.IsIntegerType(array.ElementType))
+            var array = CheckLayerArray(key, value, blockCount, "a uint32 or a uint32 array");
+            if (array is null)
             {
-                Problems.Add($"GGUF key '{key}' has type {Describe(value)}, expected an integer or an integer array");
-                return null;
-            }
-
-            if (blockCount is { } blocks && array.Count != blocks)
-            {
-                Problems.Add($"GGUF key '{key}' has {array.Count} entries but the model has {blocks} layers");
                 return null;
             }
 
@@ -320,7 +320,41 @@ internal static class Gemma4GgufPreflight
             return result;
         }
 
-        /// <summary>gemma4: one bool per layer, true = sliding-window layer.</summary>
+        /// <summary>
+        /// A per-layer array as llama.cpp's get_arr reads it: uint32/int32 (or bool) elements, one per layer. It asserts
+        /// (aborting the process) when a float32 array arrives for an integer key.
+        /// </summary>
+        private GgufArray? CheckLayerArray(string key, GgufValue value, int? blockCount, string expected, bool allowBool = false)
+        {
+            if (value.AsArray() is not { } array)
+            {
+                Problems.Add($"GGUF key '{key}' has type {Describe(value)}, expected {expected}");
+                return null;
+            }
+
+            if (array.ElementType == GgufValueType.Float32)
+            {
+                Problems.Add($"GGUF key '{key}' is a Float32 array, expected {expected}; {WouldAbort}");
+                return null;
+            }
+
+            if (array.ElementType is not (GgufValueType.UInt32 or GgufValueType.Int32)
+                && !(allowBool && array.ElementType == GgufValueType.Bool))
+            {
+                Problems.Add($"GGUF key '{key}' has type {Describe(value)}, expected {expected}");
+                return null;
+            }
+
+            if (blockCount is { } blocks && array.Count != blocks)
+            {
+                Problems.Add($"GGUF key '{key}' has {array.Count} entries but the model has {blocks} layers");
+                return null;
+            }
+
+            return array;
+        }
+
+        /// <summary>gemma4: one entry per layer, true (non-zero) = sliding-window layer.</summary>
         private bool[]? RequireSlidingBools(int? blockCount)
         {
             var key = Key("attention.sliding_window_pattern");
@@ -331,19 +365,24 @@ internal static class Gemma4GgufPreflight
                 return null;
             }
 
-            if (value.AsArray()?.As<bool>() is not { } bools)
+            var array = CheckLayerArray(key, value, blockCount, "a bool array with one entry per layer", allowBool: true);
+            if (array is null)
             {
-                Problems.Add($"GGUF key '{key}' has type {Describe(value)}, expected a bool array with one entry per layer");
                 return null;
             }
 
-            if (blockCount is { } blocks && bools.Length != blocks)
+            if (array.As<bool>() is { } bools)
             {
-                Problems.Add($"GGUF key '{key}' has {bools.Length} entries but the model has {blocks} layers");
-                return null;
+                return bools;
             }
 
-            return bools;
+            var result = new bool[array.Count];
+            for (var i = 0; i < result.Length; i++)
+            {
+                result[i] = array.TryGetInt64(i, out var v) && v != 0;
+            }
+
+            return result;
         }
 
         /// <summary>gemma-embedding: a uint32 period n (layers il % n &lt; n - 1 slide); a bool array aborts at decode.</summary>
@@ -353,7 +392,7 @@ internal static class Gemma4GgufPreflight
             var value = file.Get(key);
             if (value is null)
             {
-                Problems.Add($"required GGUF key '{key}' is missing; {CannotLoad}");
+                Problems.Add($"required GGUF key '{key}' is missing; {WouldAbort} at decode");
                 return null;
             }
 
@@ -363,11 +402,13 @@ internal static class Gemma4GgufPreflight
                 return null;
             }
 
-            if (!value.TryGetInt64(out var period) || period is < 0 or > int.MaxValue)
+            if (value.Value is not uint u)
             {
-                Problems.Add($"GGUF key '{key}' has type {Describe(value)}, expected a uint32 period");
+                Problems.Add($"GGUF key '{key}' has type {Describe(value)}; llama.cpp requires a uint32 period");
                 return null;
             }
+
+            var period = (long)u;
 
             if (blockCount is not { } blocks)
             {
@@ -425,6 +466,10 @@ internal static class Gemma4GgufPreflight
             }
 
             var bos = RequireIntKey("tokenizer.ggml.bos_token_id", 0, size - 1, WouldAbort);
+            if (bos is null && file.Get("tokenizer.ggml.bos_token_id") is { Value: uint })
+            {
+                Problems[^1] += "; " + WouldAbort;
+            }
             foreach (var special in new[] { "eos", "padding", "unknown" })
             {
                 var key = $"tokenizer.ggml.{special}_token_id";

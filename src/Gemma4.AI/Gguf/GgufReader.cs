@@ -88,13 +88,13 @@ internal static class GgufReader
             if (kvCount > (ulong)input.Remaining / 14)
             {
                 throw new GgufFormatException(
-                    $"the header claims {kvCount} metadata entries, more than the {input.Length}-byte file can hold");
+                    $"the GGUF header is truncated or corrupt: it claims {kvCount} metadata entries, more than the {input.Length}-byte file can hold");
             }
 
             if (tensorCount > (ulong)input.Remaining / 24)
             {
                 throw new GgufFormatException(
-                    $"the header claims {tensorCount} tensors, more than the {input.Length}-byte file can hold");
+                    $"the GGUF header is truncated or corrupt: it claims {tensorCount} tensors, more than the {input.Length}-byte file can hold");
             }
 
             var metadata = new List<KeyValuePair<string, GgufValue>>((int)kvCount);
@@ -218,7 +218,7 @@ internal static class GgufReader
             if (count > (ulong)(input.Remaining / minElementBytes))
             {
                 throw new GgufFormatException(
-                    $"'{key}' claims {count} elements, more than the rest of the file ({input.Remaining} bytes) can hold");
+                    $"the GGUF header is truncated or corrupt: '{key}' claims {count} elements, more than the rest of the file ({input.Remaining} bytes) can hold");
             }
 
             if (count * (ulong)minElementBytes > MaxValueBytes)
@@ -278,7 +278,7 @@ internal static class GgufReader
                 if (length > (ulong)input.Remaining || (ulong)used + length > MaxValueBytes)
                 {
                     throw new GgufFormatException(
-                        $"string {i} of '{key}' claims {length} bytes, more than the rest of the file ({input.Remaining} bytes) holds");
+                        $"the GGUF header is truncated or corrupt: string {i} of '{key}' claims {length} bytes, more than the rest of the file ({input.Remaining} bytes) holds");
                 }
 
                 var len = (int)length;
@@ -301,7 +301,7 @@ internal static class GgufReader
             if (length > (ulong)input.Remaining)
             {
                 throw new GgufFormatException(
-                    $"{what} at offset {input.Position - 8} claims {length} bytes, more than the rest of the file ({input.Remaining} bytes)");
+                    $"the GGUF header is truncated or corrupt: {what} at offset {input.Position - 8} claims {length} bytes, more than the rest of the file ({input.Remaining} bytes)");
             }
 
             if (length > MaxValueBytes)
