@@ -40,6 +40,35 @@ public sealed class GeneratedModelInferenceTests
     }
 
     [Fact]
+    public void Gemma4_PerLayerEmbeddingsSharedKvAndWideMlp_LoadsAndDecodes()
+    {
+        // The E2B/E4B features at toy size: per-layer embeddings, the last layers sharing KV, wider MLP there,
+        // layer output scales and a padded vocabulary.
+        var spec = TinyModelSpec.Default with
+        {
+            Layers = 6,
+            KvHeads = [1, 1, 1, 1, 1, 1],
+            SlidingPattern = [true, true, false, true, true, false],
+            FeedForwardPerLayer = [256, 256, 256, 512, 512, 512],
+            EmbeddingLengthPerLayer = 32,
+            SharedKvLayers = 3,
+            LayerOutputScale = true,
+            VocabularySize = 4096,
+        };
+        var path = TestModels.TestModels.Gemma4(spec);
+        var info = Gemma4.AI.Gguf.Gemma4GgufPreflight.Validate(path);
+        using var weights = Llama.Load(path);
+        using var context = Llama.Context(weights);
+
+        var logits = Llama.DecodeLastLogits(context, Llama.Tokenize(weights, "Hello there", special: false, addBos: true));
+
+        Assert.Equal(32, info.EmbeddingLengthPerLayer);
+        Assert.Equal(3, info.SharedKvLayers);
+        Assert.Equal(4096, logits.Length);
+        Assert.All(logits, l => Assert.True(float.IsFinite(l)));
+    }
+
+    [Fact]
     public void GemmaEmbedding_LoadsAndEmbeds_VectorIsFiniteAndNonZero()
     {
         using var weights = Llama.Load(TestModels.TestModels.GemmaEmbedding(), embeddings: true);

@@ -117,6 +117,16 @@ public sealed class PreflightTests : IDisposable
         AssertRefused(path, "gemma-embedding expects a uint32 period");
     }
 
+    [Fact]
+    public void Validate_SharedKvLayerWithoutSourceOfItsKind_SaysLlamaCppWouldAbort() =>
+        AssertRefused(
+            Generate(TinyModelSpec.Default with
+            {
+                // Layer 3 (global) would reuse layer 2's cache, but layer 2 is a sliding-window layer.
+                OverrideKeys = new Dictionary<string, GgufMetadataValue> { ["gemma4.attention.shared_kv_layers"] = GgufMetadataValue.UInt32(1) },
+            }),
+            "the shared global layers would reuse the KV cache of layer 2, which is not a global layer; llama.cpp would abort on it");
+
     [Theory]
     [InlineData("gemma4.context_length")]
     [InlineData("gemma4.attention.head_count_kv")]

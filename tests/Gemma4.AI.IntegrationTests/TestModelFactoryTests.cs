@@ -170,6 +170,46 @@ public sealed class TestModelFactoryTests : IDisposable
     }
 
     [Fact]
+    public void Gemma4E2B_Preset_HasTheRealE2BShape()
+    {
+        var writer = TestModels.TestModels.CreateWriter(TestModelKind.Gemma4, TinyModelSpec.Gemma4E2B);
+        var names = writer.TensorNames.ToHashSet();
+        var meta = writer.Metadata.ToDictionary(kv => kv.Key, kv => kv.Value);
+
+        Assert.InRange(writer.ComputeFileLength(), 2_400_000_000, 2_900_000_000);
+        Assert.Equal(35u, meta["gemma4.block_count"].Value);
+        Assert.Equal(1536u, meta["gemma4.embedding_length"].Value);
+        Assert.Equal(256u, meta["gemma4.embedding_length_per_layer_input"].Value);
+        Assert.Equal(20u, meta["gemma4.attention.shared_kv_layers"].Value);
+        Assert.Equal(512u, meta["gemma4.attention.key_length"].Value);
+        Assert.Equal(256u, meta["gemma4.attention.key_length_swa"].Value);
+        Assert.Equal(262_144, ((string[])meta["tokenizer.ggml.tokens"].Value).Length);
+        var pattern = (bool[])meta["gemma4.attention.sliding_window_pattern"].Value;
+        Assert.Equal([4, 9, 14, 19, 24, 29, 34], Enumerable.Range(0, 35).Where(il => !pattern[il]));
+        var ff = (uint[])meta["gemma4.feed_forward_length"].Value;
+        Assert.Equal(6144u, ff[14]);
+        Assert.Equal(12288u, ff[15]);
+        Assert.Contains("per_layer_token_embd.weight", names);
+        Assert.Contains("blk.14.attn_k.weight", names);
+        Assert.DoesNotContain("blk.15.attn_k.weight", names);
+        Assert.Contains("blk.34.inp_gate.weight", names);
+        Assert.Contains("blk.34.layer_output_scale.weight", names);
+    }
+
+    [Fact]
+    public void Gemma4E4B_Preset_HasTheRealE4BShape()
+    {
+        var writer = TestModels.TestModels.CreateWriter(TestModelKind.Gemma4, TinyModelSpec.Gemma4E4B);
+        var meta = writer.Metadata.ToDictionary(kv => kv.Key, kv => kv.Value);
+
+        Assert.Equal(42u, meta["gemma4.block_count"].Value);
+        Assert.Equal(2560u, meta["gemma4.embedding_length"].Value);
+        Assert.Equal(18u, meta["gemma4.attention.shared_kv_layers"].Value);
+        Assert.Equal(Enumerable.Repeat(2u, 42), (uint[])meta["gemma4.attention.head_count_kv"].Value);
+        Assert.DoesNotContain("blk.24.attn_k.weight", writer.TensorNames);
+    }
+
+    [Fact]
     public void TestVocabulary_HasTheGemma4Layout()
     {
         var v = TestVocabulary.Default;

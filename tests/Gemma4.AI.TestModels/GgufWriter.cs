@@ -110,6 +110,10 @@ public sealed class GgufWriter
     /// <returns>Whether it was there.</returns>
     public bool RemoveTensor(string name) => _tensors.RemoveAll(t => t.Name == name) > 0;
 
+    /// <summary>The size of the file <see cref="WriteTo(Stream)"/> would write, computed without generating any tensor data.</summary>
+    /// <returns>The length in bytes.</returns>
+    public long ComputeFileLength() => Align(HeaderSize()) + _tensors.Sum(t => Align(t.ByteSize));
+
     /// <summary>Writes the file to <paramref name="path"/> (created or overwritten).</summary>
     /// <param name="path">The destination file.</param>
     public void WriteTo(string path)

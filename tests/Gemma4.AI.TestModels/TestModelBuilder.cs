@@ -57,6 +57,15 @@ internal static class TestModelBuilder
         Require(spec.SlidingPattern.Count == spec.Layers, "SlidingPattern needs one entry per layer.");
         Require(spec.FeedForwardPerLayer is null || spec.FeedForwardPerLayer.Count == spec.Layers, "FeedForwardPerLayer needs one entry per layer.");
         Require(spec.SharedKvLayers >= 0 && spec.SharedKvLayers < spec.Layers, "SharedKvLayers must leave at least one layer with its own KV.");
+        if (spec.SharedKvLayers > 0)
+        {
+            // llama.cpp reuses layer L-2's cache for shared sliding layers and L-1's for shared global ones.
+            var first = spec.Layers - spec.SharedKvLayers;
+            var shared = spec.SlidingPattern.Skip(first).ToList();
+            Require(!shared.Contains(true) || (first >= 2 && spec.SlidingPattern[first - 2]), "With shared KV, layer L-2 (L = first shared layer) must be a sliding layer.");
+            Require(!shared.Contains(false) || (first >= 1 && !spec.SlidingPattern[first - 1]), "With shared KV, layer L-1 (L = first shared layer) must be a global layer.");
+        }
+
         if (kind == TestModelKind.GemmaEmbedding)
         {
             Require(spec.KvHeads.Distinct().Count() == 1, "gemma-embedding needs the same KV head count in every layer.");
@@ -191,6 +200,7 @@ internal static class TestModelBuilder
         public void WriteTensors(TestModelKind kind, int vocabSize)
         {
             var n = (long)spec.HiddenSize;
+            var perLayer = (long)spec.EmbeddingLengthPerLayer;
             Matrix("token_embd.weight", n, vocabSize);
             if (kind == TestModelKind.Gemma4)
             {
@@ -200,7 +210,16 @@ internal static class TestModelBuilder
                 w.AddTensor("rope_freqs.weight", GgufTensorType.F32, [half], GgufTensorData.FromFloats(freqs));
             }
 
+            if (perLayer > 0)
+            {
+                // Per-layer embeddings (E2B/E4B): one perLayer-wide slice per layer for every token.
+                Matrix("per_layer_token_embd.weight", perLayer * spec.Layers, vocabSize);
+                Matrix("per_layer_model_proj.weight", n, perLayer * spec.Layers);
+                Norm("per_layer_proj_norm.weight", perLayer);
+            }
+
             Norm("output_norm.weight", n);
+            var firstSharedKvLayer = spec.Layers - spec.SharedKvLayers;
             for (var il = 0; il < spec.Layers; il++)
             {
                 var hd = (long)HeadDim(il);
@@ -209,17 +228,33 @@ internal static class TestModelBuilder
                 var p = $"blk.{il}.";
                 Norm(p + "attn_norm.weight", n);
                 Matrix(p + "attn_q.weight", n, hd * spec.Heads);
-                Matrix(p + "attn_k.weight", n, hd * kv);
-                Matrix(p + "attn_v.weight", n, hd * kv);
+                if (il < firstSharedKvLayer)
+                {
+                    // Layers past the shared-KV boundary reuse an earlier layer's cache and carry no K/V weights.
+                    Matrix(p + "attn_k.weight", n, hd * kv);
+                    Matrix(p + "attn_v.weight", n, hd * kv);
+                    Norm(p + "attn_k_norm.weight", hd);
+                }
+
                 Matrix(p + "attn_output.weight", hd * spec.Heads, n);
                 Norm(p + "attn_q_norm.weight", hd);
-                Norm(p + "attn_k_norm.weight", hd);
                 Norm(p + "post_attention_norm.weight", n);
                 Norm(p + "ffn_norm.weight", n);
                 Matrix(p + "ffn_gate.weight", n, ff);
                 Matrix(p + "ffn_up.weight", n, ff);
                 Matrix(p + "ffn_down.weight", ff, n);
                 Norm(p + "post_ffw_norm.weight", n);
+                if (perLayer > 0)
+                {
+                    Matrix(p + "inp_gate.weight", n, perLayer);
+                    Matrix(p + "proj.weight", perLayer, n);
+                    Norm(p + "post_norm.weight", n);
+                }
+
+                if (spec.LayerOutputScale)
+                {
+                    Norm(p + "layer_output_scale.weight", 1);
+                }
             }
         }
 

@@ -107,6 +107,7 @@ public static class TestModels
             w.Write(spec.ContextLength);
             w.Write(spec.EmbeddingLengthPerLayer);
             w.Write(spec.SharedKvLayers);
+            w.Write(spec.LayerOutputScale);
             w.Write(spec.VocabularySize ?? -1);
             w.Write((int)spec.WeightType);
             w.Write(spec.WeightStdDev);

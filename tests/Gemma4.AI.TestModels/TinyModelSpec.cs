@@ -19,6 +19,59 @@ public sealed record TinyModelSpec
         Name = "gemma-embedding-tiny-test",
     };
 
+    /// <summary>
+    /// Gemma 4 E2B's real shape (google/gemma-4-E2B-it config.json): hidden 1536, 35 layers (4 sliding + 1 global,
+    /// repeated), 8 query heads and 1 KV head, head dims 256 sliding / 512 global, per-layer embeddings 256 wide, the
+    /// last 20 layers sharing KV with a double-wide (12288) MLP, window 512, 262,144 tokens, 128K context; random
+    /// Q4_0 weights, ~2.6 GB. For benchmarks: put it in the cache, never in the repository.
+    /// </summary>
+    public static TinyModelSpec Gemma4E2B { get; } = new()
+    {
+        HiddenSize = 1536,
+        Layers = 35,
+        Heads = 8,
+        KvHeads = [.. Enumerable.Repeat(1, 35)],
+        HeadDim = 512,
+        HeadDimSwa = 256,
+        SlidingWindow = 512,
+        SlidingPattern = [.. Enumerable.Range(0, 35).Select(il => il % 5 != 4)],
+        FeedForward = 6144,
+        FeedForwardPerLayer = [.. Enumerable.Range(0, 35).Select(il => il < 15 ? 6144 : 12288)],
+        ContextLength = 131072,
+        EmbeddingLengthPerLayer = 256,
+        SharedKvLayers = 20,
+        VocabularySize = 262_144,
+        WeightType = GgufTensorType.Q4_0,
+        LayerOutputScale = true,
+        Name = "gemma-4-E2B-shaped-random",
+    };
+
+    /// <summary>
+    /// Gemma 4 E4B's real shape (google/gemma-4-E4B-it config.json): hidden 2560, 42 layers (5 sliding + 1 global,
+    /// repeated), 8 query heads and 2 KV heads, head dims 256 / 512, per-layer embeddings 256 wide, the last 18 layers
+    /// sharing KV with a double-wide (20480) MLP, window 512, 262,144 tokens, 128K context; random Q4_0 weights.
+    /// </summary>
+    public static TinyModelSpec Gemma4E4B { get; } = new()
+    {
+        HiddenSize = 2560,
+        Layers = 42,
+        Heads = 8,
+        KvHeads = [.. Enumerable.Repeat(2, 42)],
+        HeadDim = 512,
+        HeadDimSwa = 256,
+        SlidingWindow = 512,
+        SlidingPattern = [.. Enumerable.Range(0, 42).Select(il => il % 6 != 5)],
+        FeedForward = 10240,
+        FeedForwardPerLayer = [.. Enumerable.Range(0, 42).Select(il => il < 24 ? 10240 : 20480)],
+        ContextLength = 131072,
+        EmbeddingLengthPerLayer = 256,
+        SharedKvLayers = 18,
+        VocabularySize = 262_144,
+        WeightType = GgufTensorType.Q4_0,
+        LayerOutputScale = true,
+        Name = "gemma-4-E4B-shaped-random",
+    };
+
     /// <summary>Seed of the random weights.</summary>
     public ulong Seed { get; init; } = 42;
 
@@ -61,10 +114,16 @@ public sealed record TinyModelSpec
     /// <summary>Trailing layers that reuse the KV cache of earlier layers; 0 for none.</summary>
     public int SharedKvLayers { get; init; }
 
+    /// <summary>Whether each layer carries a <c>layer_output_scale</c> (1.0), as real Gemma 4 files do.</summary>
+    public bool LayerOutputScale { get; init; }
+
     /// <summary>Pad the vocabulary with filler pieces to this many tokens (e.g. 262,144); null keeps the natural ~870.</summary>
     public int? VocabularySize { get; init; }
 
-    /// <summary>Type of the weight matrices (norms are always F32).</summary>
+    /// <summary>
+    /// Type of the weight matrices (norms are always F32). F32/F16 weights are ~N(0, <see cref="WeightStdDev"/>) floats;
+    /// Q8_0/Q4_0 weights are random blocks written directly in the quantized format (fast for multi-GB models).
+    /// </summary>
     public GgufTensorType WeightType { get; init; } = GgufTensorType.F16;
 
     /// <summary>Standard deviation of the random weights.</summary>

@@ -142,6 +142,11 @@ internal static class Gemma4GgufPreflight
             }
 
             var sharedKv = OptionalInt(Key("attention.shared_kv_layers")) ?? 0;
+            if (!embedding)
+            {
+                CheckSharedKv(sharedKv, blockCount, pattern);
+            }
+
             var vocab = CheckTokenizer();
             CheckEmbeddingTensor(embeddingLength, vocab?.Size);
 
@@ -230,6 +235,38 @@ internal static class Gemma4GgufPreflight
             }
 
             return total;
+        }
+
+        /// <summary>
+        /// The last <paramref name="shared"/> layers reuse the KV cache of layer L-2 (sliding) or L-1 (global), L being the
+        /// first shared layer; llama.cpp asserts when that layer is of the other kind.
+        /// </summary>
+        private void CheckSharedKv(int shared, int? blockCount, IReadOnlyList<bool>? pattern)
+        {
+            if (shared <= 0 || blockCount is not { } blocks || pattern is null)
+            {
+                return;
+            }
+
+            var key = Key("attention.shared_kv_layers");
+            if (shared >= blocks)
+            {
+                Problems.Add($"GGUF key '{key}' is {shared} but the model has only {blocks} layers");
+                return;
+            }
+
+            var first = blocks - shared;
+            var sharedSliding = Enumerable.Range(first, shared).Any(il => pattern[il]);
+            var sharedGlobal = Enumerable.Range(first, shared).Any(il => !pattern[il]);
+            if (sharedSliding && (first < 2 || !pattern[first - 2]))
+            {
+                Problems.Add($"GGUF key '{key}' is {shared}: the shared sliding-window layers would reuse the KV cache of layer {first - 2}, which is not a sliding-window layer; {WouldAbort}");
+            }
+
+            if (sharedGlobal && (first < 1 || pattern[first - 1]))
+            {
+                Problems.Add($"GGUF key '{key}' is {shared}: the shared global layers would reuse the KV cache of layer {first - 1}, which is not a global layer; {WouldAbort}");
+            }
         }
 
         private int? RequireInt(string suffix, long min = 1, long max = int.MaxValue, string consequence = CannotLoad) =>

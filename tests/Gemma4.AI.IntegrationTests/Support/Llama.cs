@@ -17,6 +17,7 @@ internal static class Llama
         Threads = 1,
         BatchThreads = 1,
         GpuLayerCount = 0,
+        LoadMode = LLamaLoadMode.MemoryMap, // LLamaSharp's default copies the whole file (several times slower)
         Embeddings = embeddings,
         PoolingType = embeddings ? LLamaPoolingType.Mean : LLamaPoolingType.Unspecified,
     };
