@@ -205,6 +205,21 @@ public sealed class Gemma4ChatClientTests(TinyChatModel fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Grammar_ThatAllowsNoToken_FailsTheRequest_InsteadOfKillingTheProcess()
+    {
+        // llama.cpp's grammar rejects byte tokens that leave a partial UTF-8 sequence, so this valid grammar allows
+        // nothing; llama.cpp itself would accept an illegal token and terminate the process.
+        var grammar = $"root ::= <[{TestModels.TestVocabulary.ByteTokenId(0xC3)}]> <[{TestModels.TestVocabulary.ByteTokenId(0xA9)}]>";
+        using var client = NewClient();
+        var options = new ChatOptions { MaxOutputTokens = 4, RawRepresentationFactory = _ => new Gemma4GenerationOptions { Grammar = grammar } };
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => client.GetResponseAsync("hi", options));
+
+        Assert.Contains("grammar allows no token", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(2, (await client.GetResponseAsync("hi", new ChatOptions { MaxOutputTokens = 2 })).Usage!.OutputTokenCount);
+    }
+
+    [Fact]
     public async Task ConcurrentRequests_WithForcedDistinctAnswers_AreNeverMixed()
     {
         using var client = NewClient();
