@@ -6,6 +6,7 @@ using Microsoft.Extensions.AI;
 namespace Gemma4.AI.IntegrationTests.Chat;
 
 /// <summary>Loading, disposing and refusing models.</summary>
+[Collection(SerialTests.Name)]
 public sealed class ModelLifetimeTests
 {
     [Fact]
@@ -14,7 +15,7 @@ public sealed class ModelLifetimeTests
         var path = TestModels.TestModels.Gemma4();
         var options = TinyChatModel.Options(path);
         options.ContextSize = 2048;
-        await CycleAsync(options, 3); // warm up: first-use allocations of the runtime and llama.cpp
+        await CycleAsync(options, 10); // warm up: first-use allocations of the runtime and llama.cpp
         var handlesBefore = OpenFileDescriptors();
         var rssBefore = Rss();
 
