@@ -170,7 +170,9 @@ internal sealed partial class SchemaConverter
         if (schema.TryGetProperty("prefixItems", out var prefixItems))
         {
             prefix = Subschemas(prefixItems, pointer + "/prefixItems", "prefixItems");
-            rest = schema.TryGetProperty("items", out var items) ? items : null;
+            rest = schema.TryGetProperty("items", out var items) ? items
+                : schema.TryGetProperty("unevaluatedItems", out var unevaluated) ? unevaluated
+                : null;
         }
         else if (schema.TryGetProperty("items", out var items))
         {

@@ -279,8 +279,13 @@ internal sealed partial class SchemaConverter
     }
 
     // Whether the schema has validation keywords other than the given ones (annotations and unknown keywords don't count).
+    // A subschema that accepts everything ({} or true, as MEAI writes "items": {} beside a recursive $ref) constrains nothing.
     private static bool HasConstraints(JsonElement schema, params string[] except) =>
-        schema.EnumerateObject().Any(p => !except.Contains(p.Name) && !SchemaKeywords.Annotations.Contains(p.Name) && IsValidationKeyword(p.Name));
+        schema.EnumerateObject().Any(p => !except.Contains(p.Name) && !SchemaKeywords.Annotations.Contains(p.Name) && IsValidationKeyword(p.Name)
+            && !(IsSchemaValued(p.Name) && SchemaKeywords.IsTrivial(p.Value)));
+
+    private static bool IsSchemaValued(string name) => name is "items" or "additionalProperties" or "additionalItems" or "unevaluatedProperties"
+        or "unevaluatedItems" or "contains" or "propertyNames";
 
     private static bool IsValidationKeyword(string name) => name is
         "$ref" or "type" or "enum" or "const" or "anyOf" or "oneOf" or "allOf" or "nullable"

@@ -16,10 +16,10 @@ internal static class SchemaKeywords
     };
 
     /// <summary>Validation keywords the grammar cannot enforce.</summary>
-    private static readonly IReadOnlySet<string> Refused = new HashSet<string>(StringComparer.Ordinal)
+    private static readonly HashSet<string> Refused = new(StringComparer.Ordinal)
     {
         "pattern", "patternProperties", "not", "if", "then", "else", "dependentRequired", "dependentSchemas", "dependencies",
-        "propertyNames", "contains", "minContains", "maxContains", "multipleOf", "minProperties", "maxProperties",
+        "contains", "minContains", "maxContains", "multipleOf", "minProperties", "maxProperties",
         "$dynamicRef", "$recursiveRef",
     };
 
@@ -32,7 +32,11 @@ internal static class SchemaKeywords
             var refused = property.Name switch
             {
                 "uniqueItems" => property.Value.ValueKind == JsonValueKind.True,
-                "unevaluatedProperties" or "unevaluatedItems" => property.Value.ValueKind != JsonValueKind.False,
+
+                // Without composition, unevaluatedProperties acts as additionalProperties (the converter reads it so).
+                "unevaluatedProperties" => false,
+                "unevaluatedItems" => !(property.Value.ValueKind == JsonValueKind.False || IsTrivial(property.Value)),
+                "propertyNames" => !IsTrivial(property.Value),
                 _ => Refused.Contains(property.Name),
             };
 
@@ -42,6 +46,10 @@ internal static class SchemaKeywords
             }
         }
     }
+
+    /// <summary>Whether a subschema accepts everything: <c>true</c> or <c>{}</c>.</summary>
+    public static bool IsTrivial(JsonElement schema) =>
+        schema.ValueKind == JsonValueKind.True || (schema.ValueKind == JsonValueKind.Object && !schema.EnumerateObject().Any());
 
     /// <summary>The exception for a feature the generator does not support, naming it and where it is.</summary>
     public static NotSupportedException Unsupported(string feature, string pointer, string? detail = null) =>

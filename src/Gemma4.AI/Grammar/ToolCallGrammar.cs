@@ -66,7 +66,7 @@ internal static class ToolCallGrammar
         ArgumentNullException.ThrowIfNull(grammar);
         var alternatives = functions.Select(f =>
         {
-            var arguments = new SchemaConverter(grammar, GemmaSyntax.Instance, f.JsonSchema, "call-" + f.Name).ConvertObject();
+            var arguments = new SchemaConverter(grammar, GemmaSyntax.Instance, f.JsonSchema, "call-" + f.Name + "-args").ConvertObject();
             return grammar.Add("call-" + f.Name, Gbnf.Literal(f.Name) + " " + arguments);
         }).ToList();
 
