@@ -1,5 +1,5 @@
+using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Gemma4.AI.Grammar;
@@ -15,8 +15,6 @@ namespace Gemma4.AI.Grammar;
 internal sealed class JsonSyntax : ValueSyntax
 {
     public static readonly JsonSyntax Instance = new();
-
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private JsonSyntax()
     {
@@ -70,25 +68,86 @@ internal sealed class JsonSyntax : ValueSyntax
     public override IEnumerable<KeyValuePair<string, JsonElement>> Order(IEnumerable<KeyValuePair<string, JsonElement>> properties) => properties;
 
     /// <summary>Compact JSON text with minimal escaping: the one spelling the grammar allows for a constant.</summary>
+    /// <remarks>Only <c>"</c>, <c>\</c>, control characters, DEL and lone surrogates are escaped; everything else (emoji
+    /// included) is written raw, as a model writes it.</remarks>
     public static string Canonical(JsonElement value)
     {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, WriterOptions))
-        {
-            value.WriteTo(writer);
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
+        var sb = new StringBuilder();
+        Write(sb, value);
+        return sb.ToString();
     }
 
-    private static string Canonical(string text)
+    private static string Canonical(string text) => AppendString(new StringBuilder(), text).ToString();
+
+    private static void Write(StringBuilder sb, JsonElement value)
     {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, WriterOptions))
+        switch (value.ValueKind)
         {
-            writer.WriteStringValue(text);
+            case JsonValueKind.Object:
+                sb.Append('{');
+                var first = true;
+                foreach (var p in value.EnumerateObject())
+                {
+                    sb.Append(first ? string.Empty : ",");
+                    first = false;
+                    AppendString(sb, p.Name).Append(':');
+                    Write(sb, p.Value);
+                }
+
+                sb.Append('}');
+                break;
+            case JsonValueKind.Array:
+                sb.Append('[');
+                var i = 0;
+                foreach (var item in value.EnumerateArray())
+                {
+                    sb.Append(i++ == 0 ? string.Empty : ",");
+                    Write(sb, item);
+                }
+
+                sb.Append(']');
+                break;
+            case JsonValueKind.String:
+                AppendString(sb, value.GetString()!);
+                break;
+            default:
+                sb.Append(value.GetRawText());
+                break;
+        }
+    }
+
+    private static StringBuilder AppendString(StringBuilder sb, string text)
+    {
+        sb.Append('"');
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            switch (c)
+            {
+                case '"': sb.Append("\\\""); break;
+                case '\\': sb.Append("\\\\"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\r': sb.Append("\\r"); break;
+                case '\t': sb.Append("\\t"); break;
+                case '\b': sb.Append("\\b"); break;
+                case '\f': sb.Append("\\f"); break;
+                default:
+                    var paired = char.IsHighSurrogate(c) ? i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])
+                        : char.IsLowSurrogate(c) ? i > 0 && char.IsHighSurrogate(text[i - 1])
+                        : true;
+                    if (c < 0x20 || c == 0x7F || !paired)
+                    {
+                        sb.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+                    }
+                    else
+                    {
+                        sb.Append(c);
+                    }
+
+                    break;
+            }
         }
 
-        return Encoding.UTF8.GetString(stream.ToArray());
+        return sb.Append('"');
     }
 }

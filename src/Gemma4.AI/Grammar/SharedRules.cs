@@ -15,7 +15,7 @@ internal static class SharedRules
     public static string Null(GbnfGrammarBuilder g) => g.GetOrAdd("null", () => "\"null\"");
 
     /// <summary>The unquoted body of a supported string <c>format</c>, or null for a format without one.</summary>
-    /// <remarks><c>time</c> takes an optional offset because .NET's <c>TimeOnly</c> writes none; <c>date-time</c> needs one
+    /// <remarks><c>date</c> never allows a day that does not exist (so not February 29th); <c>time</c> takes an optional offset because .NET's <c>TimeOnly</c> writes none; <c>date-time</c> needs one
     /// (RFC 3339).</remarks>
     public static string? Format(GbnfGrammarBuilder g, string format) => format switch
     {
@@ -30,6 +30,11 @@ internal static class SharedRules
 
     private const string Offset = "(\"Z\" | [+-] ([01] [0-9] | \"2\" [0-3]) \":\" [0-5] [0-9])";
 
+    // Every date it allows exists: days per month, February up to the 28th (a leap day cannot be told apart cheaply),
+    // years 1000-9999 (.NET cannot parse year 0).
     private static string Date(GbnfGrammarBuilder g) => g.GetOrAdd(
-        "date", () => "[0-9]{4} \"-\" (\"0\" [1-9] | \"1\" [0-2]) \"-\" (\"0\" [1-9] | [12] [0-9] | \"3\" [01])");
+        "date",
+        () => "[1-9] [0-9]{3} \"-\" ((\"0\" [13578] | \"1\" [02]) \"-\" (\"0\" [1-9] | [12] [0-9] | \"3\" [01])"
+            + " | (\"0\" [469] | \"11\") \"-\" (\"0\" [1-9] | [12] [0-9] | \"30\")"
+            + " | \"02-\" (\"0\" [1-9] | \"1\" [0-9] | \"2\" [0-8]))");
 }

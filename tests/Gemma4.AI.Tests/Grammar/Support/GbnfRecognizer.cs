@@ -242,7 +242,7 @@ internal sealed class GbnfRecognizer
             {
                 foreach (var seq in _rules[r])
                 {
-                    var len = seq.Sum(e => e is RefElement re ? min[re.Rule] : 1);
+                    var len = (int)Math.Min(int.MaxValue / 4, seq.Sum(e => e is RefElement re ? (long)min[re.Rule] : 1));
                     if (len < min[r])
                     {
                         min[r] = len;
