@@ -42,7 +42,7 @@ internal sealed partial class SchemaConverter
             additionalPointer = pointer + "/unevaluatedProperties";
         }
 
-        var allowsExtra = additional is { } a ? a.ValueKind != JsonValueKind.False : properties.Count == 0;
+        var allowsExtra = additional is { } a ? a.ValueKind != JsonValueKind.False : declared.ValueKind != JsonValueKind.Object;
         foreach (var name in required.Where(n => properties.TrueForAll(p => p.Key != n)))
         {
             if (!allowsExtra)
