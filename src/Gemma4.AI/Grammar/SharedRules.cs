@@ -28,7 +28,8 @@ internal static class SharedRules
 
     private const string TimeOfDay = "([01] [0-9] | \"2\" [0-3]) \":\" [0-5] [0-9] \":\" [0-5] [0-9] (\".\" [0-9]{1,7})?";
 
-    private const string Offset = "(\"Z\" | [+-] ([01] [0-9] | \"2\" [0-3]) \":\" [0-5] [0-9])";
+    // Offsets within ±14:00, the range real zones use and .NET accepts.
+    private const string Offset = "(\"Z\" | [+-] ((\"0\" [0-9] | \"1\" [0-3]) \":\" [0-5] [0-9] | \"14:00\"))";
 
     // Every date it allows exists: days per month, February up to the 28th (a leap day cannot be told apart cheaply),
     // years 1000-9999 (.NET cannot parse year 0).

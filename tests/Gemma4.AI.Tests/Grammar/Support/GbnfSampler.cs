@@ -54,18 +54,21 @@ internal sealed class GbnfSampler(GbnfRecognizer grammar, Random random)
         {
             case GbnfRecognizer.TokenElement { Negated: false } token:
                 return Unit.OfToken(token.Text);
-            case GbnfRecognizer.CharElement { Negated: false } chars:
-                var (first, last) = chars.Ranges[random.Next(chars.Ranges.Length)];
-                return Unit.Of(random.Next(first, last + 1));
             case GbnfRecognizer.CharElement chars:
                 // Sometimes a whole control token, matched by its text (llama.cpp does the same with a token's piece).
-                if (allowTokenText && Tokens.Count > 0 && random.NextDouble() < 0.05)
+                if (allowTokenText && Tokens.Count > 0 && random.NextDouble() < 0.1)
                 {
                     var token = Tokens[random.Next(Tokens.Count)];
                     if (chars.Matches(char.ConvertToUtf32(token, 0)))
                     {
                         return Unit.OfToken(token);
                     }
+                }
+
+                if (!chars.Negated)
+                {
+                    var (first, last) = chars.Ranges[random.Next(chars.Ranges.Length)];
+                    return Unit.Of(random.Next(first, last + 1));
                 }
 
                 var allowed = Pool.Where(chars.Matches).ToList();
