@@ -48,7 +48,7 @@ catch (Exception ex) when (ex is Gemma4ModelLoadException or ArgumentException)
 using (model)
 {
     Console.WriteLine($"{model.ModelId}: {model.Architecture}, {model.Quantization}, context {model.ContextSize} tokens. Type a message; Ctrl+D to quit.");
-    using IChatClient client = new Gemma4ChatClient(model);
+    using var client = new Gemma4ChatClient(model);
     var history = new List<ChatMessage>();
     if (settings.System is { } system)
     {

@@ -1,5 +1,7 @@
 namespace Gemma4.AI;
 
+#pragma warning disable CA1707 // Q8_0 and Q4_0 are llama.cpp's names for these types.
+
 /// <summary>Storage type of the KV cache's keys or values.</summary>
 public enum Gemma4KvCacheType
 {
@@ -15,3 +17,4 @@ public enum Gemma4KvCacheType
     /// <summary>32-bit floats.</summary>
     F32 = 3,
 }
+#pragma warning restore CA1707

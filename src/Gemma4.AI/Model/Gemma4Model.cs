@@ -23,29 +23,34 @@ namespace Gemma4.AI;
 public sealed partial class Gemma4Model : IDisposable
 {
     private readonly LLamaWeights _weights;
-    private readonly SafeLLamaContextHandle _context;
+    private readonly SafeLLamaContextHandle? _context;
+    private readonly InferenceEngine? _engine;
     private int _disposed;
 
-    private Gemma4Model(Gemma4ModelOptions options, Gemma4ModelInfo info, LLamaWeights weights, SafeLLamaContextHandle context, ILogger logger)
+    private Gemma4Model(Gemma4ModelOptions options, Gemma4ModelInfo info, LLamaWeights weights, SafeLLamaContextHandle? context, ILoggerFactory loggerFactory)
     {
         Options = options;
         Info = info;
+        LoggerFactory = loggerFactory;
         _weights = weights;
         _context = context;
         Tokenizer = new Gemma4Tokenizer(LlamaNative.ModelGetVocab(weights.NativeHandle));
         TemplateVariant = options.TemplateVariant ?? DetectVariant(info);
         ModelId = string.IsNullOrWhiteSpace(info.Name) ? Path.GetFileNameWithoutExtension(info.FilePath) : info.Name!;
-        Engine = new InferenceEngine(
-            context,
-            Tokenizer,
-            new EngineSettings(
-                (int)context.ContextSize,
-                (int)context.BatchSize,
-                (int)context.UBatchSize,
-                (int)context.MaxSeq,
-                LlamaNative.ModelSlidingWindow(weights.NativeHandle),
-                options.SwaFull),
-            logger);
+        if (context is not null)
+        {
+            _engine = new InferenceEngine(
+                context,
+                Tokenizer,
+                new EngineSettings(
+                    (int)context.ContextSize,
+                    (int)context.BatchSize,
+                    (int)context.UBatchSize,
+                    (int)context.MaxSeq,
+                    LlamaNative.ModelSlidingWindow(weights.NativeHandle),
+                    options.SwaFull),
+                loggerFactory.CreateLogger<InferenceEngine>());
+        }
     }
 
     /// <summary>The options the model was loaded with (a copy).</summary>
@@ -63,8 +68,11 @@ public sealed partial class Gemma4Model : IDisposable
     /// <summary>The context length the model was trained for.</summary>
     public int TrainedContextLength => Info.ContextLength;
 
-    /// <summary>The context size of the loaded context, in tokens.</summary>
-    public int ContextSize => Engine.Settings.ContextSize;
+    /// <summary>The context size of the generation context, in tokens (0 for an embedding-only model).</summary>
+    public int ContextSize => _engine?.Settings.ContextSize ?? 0;
+
+    /// <summary>True for an embedding model (<c>gemma-embedding</c>), which has no generation context.</summary>
+    public bool IsEmbeddingModel => Info.IsEmbeddingModel;
 
     /// <summary>Tokens in the vocabulary.</summary>
     public int VocabularySize => Tokenizer.VocabularySize;
@@ -85,9 +93,10 @@ public sealed partial class Gemma4Model : IDisposable
 
     internal Gemma4Tokenizer Tokenizer { get; }
 
-    internal InferenceEngine Engine { get; }
+    internal InferenceEngine Engine => _engine ?? throw new InvalidOperationException(
+        $"{ModelId} is an embedding model ({Info.Architecture}); it cannot generate text. Use Gemma4EmbeddingGenerator.");
 
-    internal SafeLLamaContextHandle Context => _context;
+    internal ILoggerFactory LoggerFactory { get; }
 
     internal LLamaWeights Weights => _weights;
 
@@ -108,8 +117,14 @@ public sealed partial class Gemma4Model : IDisposable
         options = options.Clone();
         options.Validate();
         cancellationToken.ThrowIfCancellationRequested();
-        var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<Gemma4Model>();
-        NativeLogging.Configure(loggerFactory);
+        loggerFactory ??= NullLoggerFactory.Instance;
+        var logger = loggerFactory.CreateLogger<Gemma4Model>();
+        NativeLogging.EnsureConfigured();
+        if (loggerFactory is not NullLoggerFactory)
+        {
+            // llama.cpp's log callback is process-wide: the most recently loaded model's factory receives it.
+            NativeLogging.Logger = loggerFactory.CreateLogger("Gemma4.AI.LlamaCpp");
+        }
 
         var info = Gemma4GgufPreflight.Validate(options.ModelPath);
         var parameters = ToModelParams(options, info);
@@ -131,9 +146,10 @@ public sealed partial class Gemma4Model : IDisposable
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var context = CreateContext(weights, parameters, options);
-            var model = new Gemma4Model(options, info, weights, context, logger);
-            Log.Loaded(logger, model.ModelId, info.Architecture, info.Quantization, model.ContextSize, (int)context.MaxSeq);
+            // Embedding models get their contexts from Gemma4EmbeddingGenerator; only generative models get a decode loop.
+            var context = info.IsEmbeddingModel ? null : CreateContext(weights, parameters, options);
+            var model = new Gemma4Model(options, info, weights, context, loggerFactory);
+            Log.Loaded(logger, model.ModelId, info.Architecture, info.Quantization, model.ContextSize, options.MaxParallelSequences);
             return model;
         }
         catch
@@ -163,8 +179,8 @@ public sealed partial class Gemma4Model : IDisposable
             return;
         }
 
-        Engine.Dispose();
-        _context.Dispose();
+        _engine?.Dispose();
+        _context?.Dispose();
         _weights.Dispose();
     }
 
@@ -202,11 +218,9 @@ public sealed partial class Gemma4Model : IDisposable
                 Gemma4GpuSplitMode.Row => GPUSplitMode.Row,
                 _ => GPUSplitMode.Layer,
             },
-            FlashAttention = quantizedV || o.FlashAttention == Gemma4FlashAttention.Enabled
-                ? LLamaFlashAttentionType.LLAMA_FLASH_ATTENTION_TYPE_ENABLED
-                : o.FlashAttention == Gemma4FlashAttention.Disabled
-                    ? LLamaFlashAttentionType.LLAMA_FLASH_ATTENTION_TYPE_DISABLED
-                    : LLamaFlashAttentionType.LLAMA_FLASH_ATTENTION_TYPE_AUTO,
+            FlashAttention = quantizedV || o.FlashAttention == Gemma4FlashAttention.Enabled ? true
+                : o.FlashAttention == Gemma4FlashAttention.Disabled ? false
+                : null,
             TypeK = ToGgml(o.KeyCacheType),
             TypeV = ToGgml(o.ValueCacheType),
             SwaFull = o.SwaFull,

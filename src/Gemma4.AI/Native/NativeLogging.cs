@@ -1,0 +1,143 @@
+using System.Text;
+using LLama.Native;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Gemma4.AI.Native;
+
+/// <summary>
+/// The one place that routes llama.cpp's log output. The callback is process-wide and must be registered before
+/// the first native call (LLamaSharp then installs it when it loads the library), so every path into native code
+/// calls <see cref="EnsureConfigured"/> first. Messages go to <see cref="Logger"/> (silent by default) and to any
+/// listeners added with <see cref="AddListener"/>.
+/// </summary>
+/// <remarks>
+/// Levels: llama.cpp DEBUG becomes Trace and INFO becomes Debug (INFO lists every tensor and key on load, which
+/// is far too chatty for Information); WARN and ERROR keep their level. Partial lines (llama.cpp's CONT level)
+/// are joined per thread and logged once the newline arrives.
+/// </remarks>
+internal static partial class NativeLogging
+{
+    private static readonly Lock Gate = new();
+    private static readonly ThreadLocal<LineBuffer> Lines = new(() => new LineBuffer());
+    private static Action<LogLevel, string>[] _listeners = [];
+    private static ILogger _logger = NullLogger.Instance;
+    private static bool _configured;
+
+    // Kept in a field so the delegate handed to native code is never collected.
+    private static readonly NativeLogConfig.LLamaLogCallback Callback = OnNativeLog;
+
+    /// <summary>Where native log lines go; <see cref="NullLogger"/> until someone sets it.</summary>
+    public static ILogger Logger
+    {
+        get => Volatile.Read(ref _logger);
+        set => Volatile.Write(ref _logger, value ?? NullLogger.Instance);
+    }
+
+    /// <summary>Registers the process-wide callback once. Safe to call many times, from any thread.</summary>
+    public static void EnsureConfigured()
+    {
+        if (Volatile.Read(ref _configured))
+        {
+            return;
+        }
+
+        lock (Gate)
+        {
+            if (_configured)
+            {
+                return;
+            }
+
+            // Before the library loads this only records the callback (LLamaSharp installs it at load time);
+            // after, it goes straight to llama_log_set.
+            NativeLogConfig.llama_log_set(Callback);
+            Volatile.Write(ref _configured, true);
+        }
+    }
+
+    /// <summary>Adds a listener that sees every complete native log line; dispose the result to remove it.</summary>
+    public static IDisposable AddListener(Action<LogLevel, string> listener)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        EnsureConfigured();
+        lock (Gate)
+        {
+            _listeners = [.. _listeners, listener];
+        }
+
+        return new Subscription(listener);
+    }
+
+    internal static LogLevel ToLogLevel(LLamaLogLevel level) => level switch
+    {
+        LLamaLogLevel.Debug => LogLevel.Trace,
+        LLamaLogLevel.Info => LogLevel.Debug,
+        LLamaLogLevel.Warning => LogLevel.Warning,
+        LLamaLogLevel.Error => LogLevel.Error,
+        _ => LogLevel.Debug,
+    };
+
+    private static void OnNativeLog(LLamaLogLevel level, string message)
+    {
+        // Never let an exception escape into native code.
+        try
+        {
+            var buffer = Lines.Value!;
+            if (level != LLamaLogLevel.Continue)
+            {
+                buffer.Level = level;
+            }
+
+            buffer.Text.Append(message);
+            if (!message.EndsWith('\n'))
+            {
+                return;
+            }
+
+            var line = buffer.Text.ToString(0, buffer.Text.Length - 1);
+            buffer.Text.Clear();
+            Publish(ToLogLevel(buffer.Level), line);
+        }
+#pragma warning disable CA1031 // A native callback must swallow everything: an exception here would crash the process.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
+    private static void Publish(LogLevel level, string line)
+    {
+        var logger = Logger;
+        if (logger.IsEnabled(level))
+        {
+            LogLine(logger, level, line);
+        }
+
+        foreach (var listener in Volatile.Read(ref _listeners))
+        {
+            listener(level, line);
+        }
+    }
+
+    [LoggerMessage(EventId = 1, EventName = "LlamaCpp", Message = "llama.cpp: {Message}")]
+    private static partial void LogLine(ILogger logger, LogLevel level, string message);
+
+    private sealed class LineBuffer
+    {
+        public StringBuilder Text { get; } = new();
+
+        public LLamaLogLevel Level { get; set; } = LLamaLogLevel.Info;
+    }
+
+    private sealed class Subscription(Action<LogLevel, string> listener) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (Gate)
+            {
+                _listeners = [.. _listeners.Where(l => l != listener)];
+            }
+        }
+    }
+}
