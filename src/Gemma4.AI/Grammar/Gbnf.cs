@@ -24,7 +24,8 @@ internal static class Gbnf
         return sb.Append('"').ToString();
     }
 
-    /// <summary>A character class such as <c>[^"\\]</c>, from single characters and inclusive ranges.</summary>
+    /// <summary>A character class such as <c>[^"\\]</c>, from single characters and inclusive ranges; a negated class also
+    /// excludes <see cref="NotScalarValues"/>.</summary>
     /// <param name="negated">Whether the class matches every character except these.</param>
     /// <param name="ranges">Inclusive code-point ranges; a single character is a range from itself to itself.</param>
     public static string CharClass(bool negated, params ReadOnlySpan<(int First, int Last)> ranges)
@@ -37,7 +38,7 @@ internal static class Gbnf
         var sb = new StringBuilder("[");
         if (negated)
         {
-            sb.Append('^');
+            sb.Append('^').Append(NotScalarValues);
         }
 
         foreach (var (first, last) in ranges)
@@ -57,6 +58,12 @@ internal static class Gbnf
 
         return sb.Append(']').ToString();
     }
+
+    /// <summary>
+    /// What every negated class also excludes: code points that are not Unicode scalar values (surrogates, and what
+    /// llama.cpp decodes from lead bytes F4-FF), which a model could otherwise assemble from byte tokens as invalid UTF-8.
+    /// </summary>
+    public const string NotScalarValues = @"\uD800-\uDFFF\U00110000-\U003FFFFF";
 
     /// <summary>A class of the given characters, e.g. <c>CharClass(true, "&lt;|")</c> is <c>[^&lt;|]</c>.</summary>
     public static string CharClass(bool negated, string characters)

@@ -67,7 +67,7 @@ internal sealed class GemmaSyntax : ValueSyntax
             return "gstring";
         }
 
-        return grammar.Add("gstring-bounded", Quote + " [^|]" + Gbnf.Repeat(minLength, maxLength) + " " + Quote);
+        return grammar.Add("gstring-bounded", Quote + " " + Gbnf.CharClass(true, "|") + Gbnf.Repeat(minLength, maxLength) + " " + Quote);
     }
 
     public override string Quoted(GbnfGrammarBuilder grammar, string bodyRule) =>
@@ -111,7 +111,7 @@ internal sealed class GemmaSyntax : ValueSyntax
     }
 
     public override string AnyKey(GbnfGrammarBuilder grammar) =>
-        grammar.GetOrAdd("gkey", () => "[^:{}\\[\\],\"<|\\x00-\\x20]+") + " \":\"";
+        grammar.GetOrAdd("gkey", () => "[^:{}\\[\\],\"<|\\x00-\\x20" + Gbnf.NotScalarValues + "]+") + " \":\"";
 
     public override IEnumerable<KeyValuePair<string, JsonElement>> Order(IEnumerable<KeyValuePair<string, JsonElement>> properties) =>
         GemmaKeyOrder.Sort(properties);

@@ -50,7 +50,7 @@ internal sealed class JsonSyntax : ValueSyntax
     public override string String(GbnfGrammarBuilder grammar, int minLength, int? maxLength)
     {
         var c = grammar.GetOrAdd("char", () =>
-            "[^\"\\\\\\x7F\\x00-\\x1F] | \"\\\\\" ([\"\\\\/bfnrt] | \"u\" ([0-9a-cA-CeEfF] [0-9a-fA-F]{3} | [dD] [0-7] [0-9a-fA-F]{2}))");
+            "[^\"\\\\\\x7F\\x00-\\x1F" + Gbnf.NotScalarValues + "] | \"\\\\\" ([\"\\\\/bfnrt] | \"u\" ([0-9a-cA-CeEfF] [0-9a-fA-F]{3} | [dD] [0-7] [0-9a-fA-F]{2}))");
         return minLength == 0 && maxLength is null
             ? grammar.GetOrAdd("string", () => "\"\\\"\" " + c + "* \"\\\"\"")
             : grammar.Add("string-bounded", "\"\\\"\" " + c + Gbnf.Repeat(minLength, maxLength) + " \"\\\"\"");

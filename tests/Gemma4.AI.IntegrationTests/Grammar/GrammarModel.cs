@@ -34,12 +34,12 @@ public sealed class GrammarModel : IDisposable
     }
 
     /// <summary>Samples until an end-of-generation token or <paramref name="maxTokens"/>, with the grammar first in the chain.</summary>
-    /// <param name="grammar">The grammar.</param>
+    /// <param name="grammar">The grammar, or null for none.</param>
     /// <param name="seed">The sampling seed.</param>
     /// <param name="maxTokens">The most tokens to generate.</param>
     /// <param name="boost">Optionally, per step, a token whose logit is raised by 100 before sampling (to make the random
     /// model write a given token, such as a lazy grammar's trigger, at a chosen step).</param>
-    internal Generation Generate(GrammarConstraint grammar, uint seed, int maxTokens, Func<int, int?>? boost = null)
+    internal Generation Generate(GrammarConstraint? grammar, uint seed, int maxTokens, Func<int, int?>? boost = null)
     {
         _context.NativeHandle.MemoryClear(true);
         var prompt = Llama.Tokenize(_weights, Prompt, special: true, addBos: true);

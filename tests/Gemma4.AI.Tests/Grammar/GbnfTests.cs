@@ -48,7 +48,7 @@ public sealed class GbnfTests
     [Fact]
     public void CharClass_NegatedRanges_WritesRanges()
     {
-        Assert.Equal("[^a-z0]", Gbnf.CharClass(true, ('a', 'z'), ('0', '0')));
+        Assert.Equal("[^" + Gbnf.NotScalarValues + "a-z0]", Gbnf.CharClass(true, ('a', 'z'), ('0', '0')));
         Assert.Throws<ArgumentException>(() => Gbnf.CharClass(false, ('z', 'a')));
     }
 
@@ -64,6 +64,19 @@ public sealed class GbnfTests
     [InlineData("<>")]
     [InlineData("<a\nb>")]
     public void Token_TextLlamaCppCannotRead_Throws(string token) => Assert.Throws<ArgumentException>(() => Gbnf.Token(token));
+
+    [Fact]
+    public void CharClass_Negated_NeverMatchesCodePointsThatAreNotScalarValues()
+    {
+        var grammar = GbnfRecognizer.Parse("root ::= " + Gbnf.CharClass(true, "x"));
+
+        Assert.True(grammar.Accepts([Unit.Of(0xD7FF)]));
+        Assert.True(grammar.Accepts([Unit.Of(0x10FFFF)]));
+        Assert.False(grammar.Accepts([Unit.Of(0xD800)]));
+        Assert.False(grammar.Accepts([Unit.Of(0xDFFF)]));
+        Assert.False(grammar.Accepts([Unit.Of(0x110000)]));
+        Assert.False(grammar.Accepts([Unit.Of(0x3FFFFF)]));
+    }
 
     [Fact]
     public void Token_Id_IsWrittenInBrackets() => Assert.Equal("<[42]>", Gbnf.Token(42));

@@ -10,8 +10,8 @@ public sealed class SchemaConverterTests
     private const string JsonHelpers =
         "ws ::= | \" \" | \"\\n\" [ \\t]{0,20}\n";
 
-    private const string StringRules =
-        "char ::= [^\"\\\\\\x7F\\x00-\\x1F] | \"\\\\\" ([\"\\\\/bfnrt] | \"u\" ([0-9a-cA-CeEfF] [0-9a-fA-F]{3} | [dD] [0-7] [0-9a-fA-F]{2}))\n"
+    private static readonly string StringRules =
+        "char ::= [^\"\\\\\\x7F\\x00-\\x1F" + Gemma4.AI.Grammar.Gbnf.NotScalarValues + "] | \"\\\\\" ([\"\\\\/bfnrt] | \"u\" ([0-9a-cA-CeEfF] [0-9a-fA-F]{3} | [dD] [0-7] [0-9a-fA-F]{2}))\n"
         + "string ::= \"\\\"\" char* \"\\\"\"\n";
 
     internal static string Gbnf(string schema) =>

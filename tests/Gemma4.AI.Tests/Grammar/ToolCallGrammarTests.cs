@@ -7,6 +7,7 @@ namespace Gemma4.AI.Tests.Grammar;
 public sealed class ToolCallGrammarTests
 {
     private const string Q = "<|\"|>";
+    private const string N = Gbnf.NotScalarValues;
 
     private static readonly AIFunctionDeclaration Weather = Tools.Declare(
         "get_weather", """{"type":"object","properties":{"city":{"type":"string"},"unit":{"enum":["C","F"]}},"required":["city"]}""");
@@ -22,11 +23,11 @@ public sealed class ToolCallGrammarTests
     [Fact]
     public void Build_OneTool_WritesCallWithTypedArguments() => Assert.Equal(
         "root ::= tool-call\n"
-        + "gtext ::= | [<] gtext-1 | [^<] gtext\n"
-        + "gtext-1 ::= | [<] gtext-1 | [|] gtext-2 | [^<|] gtext\n"
-        + "gtext-2 ::= | [\\\"] gtext-3 | [<] gtext-1 | [^\\\"<] gtext\n"
-        + "gtext-3 ::= | [<] gtext-1 | [|] gtext-4 | [^<|] gtext\n"
-        + "gtext-4 ::= | [<] gtext-1 | [^<>] gtext\n"
+        + "gtext ::= | [<] gtext-1 | [^" + N + "<] gtext\n"
+        + "gtext-1 ::= | [<] gtext-1 | [|] gtext-2 | [^" + N + "<|] gtext\n"
+        + "gtext-2 ::= | [\\\"] gtext-3 | [<] gtext-1 | [^" + N + "\\\"<] gtext\n"
+        + "gtext-3 ::= | [<] gtext-1 | [|] gtext-4 | [^" + N + "<|] gtext\n"
+        + "gtext-4 ::= | [<] gtext-1 | [^" + N + "<>] gtext\n"
         + "gstring ::= <|\"|> gtext <|\"|>\n"
         + "call-get-weather-args-unit-enum ::= <|\"|> \"C\" <|\"|> | <|\"|> \"F\" <|\"|>\n"
         + "call-get-weather-args-tail ::= | \",\" \"unit:\" call-get-weather-args-unit-enum\n"
