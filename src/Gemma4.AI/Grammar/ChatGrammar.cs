@@ -29,11 +29,19 @@ internal static class ChatGrammar
         var allowMultiple = chatOptions?.AllowMultipleToolCalls ?? true;
         var json = chatOptions?.ResponseFormat as ChatResponseFormatJson;
 
-        if (mode is RequiredChatToolMode || json is null || functions.Count == 0 || mode is NoneChatToolMode)
+        if (mode is RequiredChatToolMode)
         {
-            return mode is RequiredChatToolMode || (functions.Count > 0 && mode is not NoneChatToolMode && json is null)
-                ? ToolCallGrammar.Build(functions, mode, allowMultiple, options)
-                : ResponseFormatGrammar.Build(json, options);
+            return ToolCallGrammar.Build(functions, mode, allowMultiple, options);
+        }
+
+        if (functions.Count == 0 || mode is NoneChatToolMode)
+        {
+            return ResponseFormatGrammar.Build(json, options);
+        }
+
+        if (json is null)
+        {
+            return ToolCallGrammar.Build(functions, mode, allowMultiple, options);
         }
 
         // Auto with a JSON answer: the first token decides between calls and the answer.

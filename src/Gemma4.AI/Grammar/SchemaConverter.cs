@@ -11,9 +11,11 @@ namespace Gemma4.AI.Grammar;
 /// <c>#/$defs/X</c>, <c>#/definitions/X</c> or <c>#</c>; recursion allowed), the schemas <c>true</c> and <c>{}</c>
 /// (any value), and per type:</para>
 /// <list type="bullet">
-/// <item>object: <c>properties</c>, <c>required</c>, <c>additionalProperties</c>. Without <c>additionalProperties</c>, an
-/// object that declares <c>properties</c> allows no others (as OpenAI's strict mode), while one without
-/// <c>properties</c> allows any members. Extra members come after the declared ones.</item>
+/// <item>object: <c>properties</c>, <c>required</c>, <c>additionalProperties</c> (or <c>unevaluatedProperties</c>). Without
+/// them, an object that has a <c>properties</c> keyword (even <c>{}</c>) allows no other members, as OpenAI's strict mode
+/// does, while one without it allows any members. Members come in the order <see cref="ValueSyntax.Order"/> gives
+/// (declared order for JSON, the template's key order for tool calls); optional ones may be left out; extra members
+/// come after the declared ones (their keys are not checked against the declared names).</item>
 /// <item>array: <c>items</c>, <c>prefixItems</c> (every prefix item is then required), <c>minItems</c>, <c>maxItems</c>.</item>
 /// <item>string: <c>minLength</c>, <c>maxLength</c>, <c>format</c> date, time, date-time and uuid (other formats: any string).</item>
 /// <item>integer: <c>minimum</c>, <c>maximum</c>, <c>exclusiveMinimum</c>, <c>exclusiveMaximum</c>.</item>
