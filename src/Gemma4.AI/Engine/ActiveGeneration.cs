@@ -77,13 +77,7 @@ internal sealed class ActiveGeneration : IDisposable
         return n == 0 ? string.Empty : new string(_chars, 0, n);
     }
 
-    public void Emit(string text, int tokenCount)
-    {
-        if (text.Length > 0 || tokenCount > 0)
-        {
-            _output.Writer.TryWrite(new GenerationUpdate(text, tokenCount, null, null, default));
-        }
-    }
+    public void Emit(string text, int token) => _output.Writer.TryWrite(new GenerationUpdate(text, token, null, null, default));
 
     public void Finish(StopReason reason, int? stopToken, string finalText)
     {
@@ -93,7 +87,7 @@ internal sealed class ActiveGeneration : IDisposable
         }
 
         IsFinished = true;
-        _output.Writer.TryWrite(new GenerationUpdate(finalText, 0, reason, stopToken, BuildUsage()));
+        _output.Writer.TryWrite(new GenerationUpdate(finalText, -1, reason, stopToken, BuildUsage()));
         _output.Writer.TryComplete();
     }
 

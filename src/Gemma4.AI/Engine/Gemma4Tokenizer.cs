@@ -22,6 +22,16 @@ internal sealed unsafe class Gemma4Tokenizer
     private readonly IntPtr _vocab;
     private readonly (string Text, int Id)[] _specials;
     private readonly bool[] _isEog;
+    private readonly bool[] _hidden;
+
+    // Control tokens the output parser understands; any other control token (<mask>, <pad>, media placeholders)
+    // carries no text for the caller, so it is rendered as nothing, as llama-server does.
+    private static readonly HashSet<string> VisibleSpecials =
+    [
+        Gemma4Tokens.ToolCallStart, Gemma4Tokens.ToolCallEnd, Gemma4Tokens.ToolResponseStart, Gemma4Tokens.ToolResponseEnd,
+        Gemma4Tokens.Quote, Gemma4Tokens.ChannelStart, Gemma4Tokens.ChannelEnd, Gemma4Tokens.TurnStart, Gemma4Tokens.TurnEnd,
+        Gemma4Tokens.ToolStart, Gemma4Tokens.ToolEnd, Gemma4Tokens.Think, Gemma4Tokens.Eos,
+    ];
 
     public Gemma4Tokenizer(IntPtr vocab)
     {
@@ -29,6 +39,7 @@ internal sealed unsafe class Gemma4Tokenizer
         VocabularySize = LlamaNative.VocabTokenCount(vocab);
         BosToken = LlamaNative.VocabBos(vocab);
         _isEog = new bool[VocabularySize];
+        _hidden = new bool[VocabularySize];
         var specials = new List<(string, int)>();
         for (var id = 0; id < VocabularySize; id++)
         {
@@ -40,6 +51,8 @@ internal sealed unsafe class Gemma4Tokenizer
                 {
                     specials.Add((text, id));
                 }
+
+                _hidden[id] = text is null || !VisibleSpecials.Contains(text);
             }
         }
 
@@ -111,9 +124,14 @@ internal sealed unsafe class Gemma4Tokenizer
         return tokens.ToArray();
     }
 
-    /// <summary>Writes a token's bytes (control tokens as their text); returns the byte count.</summary>
+    /// <summary>Writes a token's bytes (format control tokens as their text, other control tokens as nothing); returns the byte count.</summary>
     public int TokenToPiece(int token, Span<byte> buffer)
     {
+        if ((uint)token < (uint)_hidden.Length && _hidden[token])
+        {
+            return 0;
+        }
+
         fixed (byte* p = buffer)
         {
             var n = LlamaNative.TokenToPiece(_vocab, token, p, buffer.Length, 0, special: true);

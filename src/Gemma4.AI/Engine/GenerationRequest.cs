@@ -22,4 +22,7 @@ internal sealed class GenerationRequest
     public int? MaxOutputTokens { get; init; }
 
     public IReadOnlyList<string> StopSequences { get; init; } = [];
+
+    /// <summary>Test diagnostics: when set, receives the gap between the two largest logits before each sample.</summary>
+    public List<float>? LogitGaps { get; init; }
 }

@@ -371,12 +371,20 @@ internal sealed partial class InferenceEngine : IDisposable
         }
 
         // While others stream, prompt chunks shrink to one micro-batch so their next token is never far away.
+        // One prompt per step: llama.cpp's attention gives slightly different numbers when two prompts share a
+        // micro-batch, which would make a request's output depend on what else was running (it does not when a
+        // prompt shares it with other sequences' single generated tokens).
         var budget = Math.Min(_batch.Free, generating > 0 ? _settings.MicroBatchSize : _settings.BatchSize);
         foreach (var g in _active)
         {
-            if (g.IsGenerating || budget == 0)
+            if (g.IsGenerating)
             {
                 continue;
+            }
+
+            if (budget == 0)
+            {
+                break;
             }
 
             var n = Math.Min(g.PendingCount, budget);
@@ -392,7 +400,7 @@ internal sealed partial class InferenceEngine : IDisposable
             }
 
             g.TokensInBatch = n;
-            budget -= n;
+            budget = 0;
         }
     }
 
@@ -479,6 +487,7 @@ internal sealed partial class InferenceEngine : IDisposable
                 continue;
             }
 
+            g.Request.LogitGaps?.Add(TopTwoGap(g.LogitsIndex));
             var token = LlamaNative.SamplerSample(g.Sampler!, _context, g.LogitsIndex);
             if (g.FirstTokenAt == 0)
             {
@@ -497,6 +506,27 @@ internal sealed partial class InferenceEngine : IDisposable
         }
     }
 
+    /// <summary>Difference between the two largest logits (test diagnostics: how close a greedy choice was).</summary>
+    private unsafe float TopTwoGap(int index)
+    {
+        var logits = new ReadOnlySpan<float>(LlamaNative.GetLogitsIth(_context, index), _tokenizer.VocabularySize);
+        float first = float.NegativeInfinity, second = float.NegativeInfinity;
+        foreach (var l in logits)
+        {
+            if (l > first)
+            {
+                second = first;
+                first = l;
+            }
+            else if (l > second)
+            {
+                second = l;
+            }
+        }
+
+        return first - second;
+    }
+
     /// <summary>Handles a sampled token; false when the generation ended.</summary>
     private bool Accept(ActiveGeneration g, int token)
     {
@@ -512,12 +542,12 @@ internal sealed partial class InferenceEngine : IDisposable
         var emit = g.Stops.Push(text, out var stopped);
         if (stopped)
         {
-            g.Emit(emit, 1);
+            g.Emit(emit, token);
             Finish(g, StopReason.StopSequence, null);
             return false;
         }
 
-        g.Emit(emit, 1);
+        g.Emit(emit, token);
         if (g.Request.MaxOutputTokens is { } max && g.OutputTokens >= max)
         {
             Finish(g, StopReason.MaxTokens, null);
