@@ -13,7 +13,8 @@ namespace Gemma4.AI.IntegrationTests.Grammar;
 /// The random-weight tiny model, sampled through the real llama.cpp with the generated grammars, writes output that
 /// parses and validates, and stops on an end-of-generation token as soon as the grammar is complete.
 /// </summary>
-public sealed class GrammarSamplingTests(GrammarModel model, ITestOutputHelper output) : IClassFixture<GrammarModel>
+[Collection(GrammarModelGroup.Name)]
+public sealed class GrammarSamplingTests(GrammarModel model, ITestOutputHelper output)
 {
     private const int Seeds = 6;
 

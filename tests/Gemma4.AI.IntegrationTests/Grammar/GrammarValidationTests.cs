@@ -4,7 +4,8 @@ using Gemma4.AI.Formatting;
 namespace Gemma4.AI.IntegrationTests.Grammar;
 
 /// <summary>llama.cpp accepts every grammar the generators write, and the token forms they rely on.</summary>
-public sealed class GrammarValidationTests(GrammarModel model) : IClassFixture<GrammarModel>
+[Collection(GrammarModelGroup.Name)]
+public sealed class GrammarValidationTests(GrammarModel model)
 {
     [Fact]
     public void Validate_EveryGeneratedGrammar_IsAcceptedByLlamaCpp()
