@@ -1,5 +1,6 @@
 using Gemma4.AI.Engine;
 using Gemma4.AI.Formatting;
+using Gemma4.AI.Grammar;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
@@ -32,16 +33,21 @@ internal static partial class ChatTurnPlanner
             throw new Gemma4ContextOverflowException(tokens.Length, model.ContextSize);
         }
 
-        GrammarConstraint? grammar = generation.Grammar is { Length: > 0 } gbnf ? new GrammarConstraint(gbnf) : null;
+        var sampling = Gemma4ChatOptionsMapper.ToSampling(generation, Gemma4ChatOptionsMapper.DefaultSampling, grammar: null);
+
+        // A raw GBNF grammar wins; otherwise tools (ToolMode) and ResponseFormat decide.
+        var grammar = generation.Grammar is { Length: > 0 } gbnf
+            ? new GrammarConstraint(gbnf)
+            : ChatGrammar.Build(options, new GrammarOptions(ThoughtPrefixFor(prompt, options), ToolCallTokenId(model), generation.MaxConstrainedStringLength))
+                is { } built ? built with { RestrictSpecialTokens = true } : null;
         if (grammar is not null)
         {
-            SamplerChainFactory.Validate(model.Tokenizer.Vocab, grammar);
+            SamplerChainFactory.Validate(model.Tokenizer, grammar);
         }
 
-        var sampling = Gemma4ChatOptionsMapper.ToSampling(generation, Gemma4ChatOptionsMapper.DefaultSampling, grammar);
         var request = new GenerationRequest(tokens)
         {
-            Sampling = sampling,
+            Sampling = sampling with { Grammar = grammar },
             MaxOutputTokens = generation.MaxOutputTokens,
             StopSequences = generation.StopSequences is { Count: > 0 } stops ? [.. stops] : [],
         };
@@ -49,6 +55,14 @@ internal static partial class ChatTurnPlanner
         var showReasoning = options?.Reasoning?.Output != ReasoningOutput.None;
         return new ChatTurn(prompt, request, showReasoning);
     }
+
+    private static ThoughtPrefix ThoughtPrefixFor(Gemma4Prompt prompt, ChatOptions? options) =>
+        prompt.EndsInsideThought ? ThoughtPrefix.Open
+        : Gemma4MessageMapper.IsThinkingEnabled(options) ? ThoughtPrefix.Optional
+        : ThoughtPrefix.None;
+
+    private static int? ToolCallTokenId(Gemma4Model model) =>
+        model.Tokenizer.SpecialTokenId(Gemma4Tokens.ToolCallStart) is var id and >= 0 ? id : null;
 
     private static void Fill(Gemma4GenerationOptions target, Gemma4GenerationOptions defaults)
     {
@@ -64,6 +78,7 @@ internal static partial class ChatTurnPlanner
         target.MaxOutputTokens ??= defaults.MaxOutputTokens;
         target.StopSequences ??= defaults.StopSequences;
         target.Grammar ??= defaults.Grammar;
+        target.MaxConstrainedStringLength ??= defaults.MaxConstrainedStringLength;
     }
 
     private static void LogIgnoredOptions(ChatOptions? options, Gemma4Model model, ILogger logger)

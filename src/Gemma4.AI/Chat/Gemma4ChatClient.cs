@@ -76,7 +76,7 @@ public sealed partial class Gemma4ChatClient : IChatClient
         {
             if (update.Text.Length > 0)
             {
-                parser.Append(update.Text, contents);
+                parser.AppendToken(update.Text, update.IsSpecial, contents);
             }
 
             ChatFinishReason? finishReason = null;

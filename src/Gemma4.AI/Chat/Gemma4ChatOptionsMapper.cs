@@ -46,6 +46,7 @@ internal static class Gemma4ChatOptionsMapper
         Check(o.RepeatPenalty is null or > 0 && float.IsFinite(o.RepeatPenalty ?? 1), "RepeatPenalty", o.RepeatPenalty, "a finite value > 0");
         Check(o.PenaltyLastN is null or >= -1, "PenaltyLastN", o.PenaltyLastN, ">= -1");
         Check(o.MaxOutputTokens is null or >= 1, "MaxOutputTokens", o.MaxOutputTokens, ">= 1");
+        Check(o.MaxConstrainedStringLength is null or >= 0, "MaxConstrainedStringLength", o.MaxConstrainedStringLength, ">= 0");
 
         return defaults with
         {
@@ -83,6 +84,7 @@ internal static class Gemma4ChatOptionsMapper
         MaxOutputTokens = o.MaxOutputTokens,
         StopSequences = o.StopSequences is null ? null : [.. o.StopSequences],
         Grammar = o.Grammar,
+        MaxConstrainedStringLength = o.MaxConstrainedStringLength,
     };
 
     private static void Check(bool ok, string name, object? value, string expected)

@@ -42,4 +42,11 @@ public sealed class Gemma4GenerationOptions
 
     /// <summary>A GBNF grammar (root rule <c>root</c>) that constrains the raw model output, including control tokens.</summary>
     public string? Grammar { get; set; }
+
+    /// <summary>
+    /// For structured output and tool calls: the most characters a string may have where its JSON schema sets no
+    /// <c>maxLength</c>. Null (default) is unlimited. Small models can keep writing inside an open string; a limit makes
+    /// such output end instead of running into <see cref="MaxOutputTokens"/>.
+    /// </summary>
+    public int? MaxConstrainedStringLength { get; set; }
 }

@@ -19,6 +19,7 @@ internal sealed class ActiveGeneration : IDisposable
     private readonly Decoder _utf8 = StrictUtf8.GetDecoder();
     private readonly char[] _chars = new char[1024];
     private int _cancelRequested;
+    private Utf8Guard _utf8Guard;
 
     public ActiveGeneration(GenerationRequest request)
     {
@@ -34,7 +35,7 @@ internal sealed class ActiveGeneration : IDisposable
 
     public SequenceSlot? Slot { get; set; }
 
-    public SafeLLamaSamplerChainHandle? Sampler { get; set; }
+    public RequestSampler? Sampler { get; set; }
 
     /// <summary>Tokens still to decode before sampling: the prompt suffix, or the whole history after a lost cache.</summary>
     public int[] Pending { get; set; } = [];
@@ -57,6 +58,12 @@ internal sealed class ActiveGeneration : IDisposable
 
     public int CachedPromptTokens { get; set; }
 
+    /// <summary>The output's UTF-8 state, so the sampler keeps it valid.</summary>
+    public ref Utf8Guard Utf8 => ref _utf8Guard;
+
+    /// <summary>For a preempted request: the engine's finished-request count when it was preempted; -1 otherwise.</summary>
+    public long ResumeAfter { get; set; } = -1;
+
     public int OutputTokens { get; set; }
 
     public long AdmittedAt { get; set; }
@@ -77,7 +84,8 @@ internal sealed class ActiveGeneration : IDisposable
         return n == 0 ? string.Empty : new string(_chars, 0, n);
     }
 
-    public void Emit(string text, int token) => _output.Writer.TryWrite(new GenerationUpdate(text, token, null, null, default));
+    public void Emit(string text, int token, bool isSpecial = false) =>
+        _output.Writer.TryWrite(new GenerationUpdate(text, token, null, null, default) { IsSpecial = isSpecial });
 
     public void Finish(StopReason reason, int? stopToken, string finalText)
     {
@@ -114,6 +122,7 @@ internal sealed class ActiveGeneration : IDisposable
 
     public void Dispose()
     {
+        // Only when the request is over: a preempted request keeps its sampler state (penalties, grammar).
         Sampler?.Dispose();
         Sampler = null;
     }

@@ -18,11 +18,13 @@ internal sealed unsafe class Gemma4Tokenizer
 {
     private const int AttrControl = 8;
     private const int AttrUserDefined = 16;
+    private const int AttrByte = 32;
 
     private readonly IntPtr _vocab;
     private readonly (string Text, int Id)[] _specials;
     private readonly bool[] _isEog;
     private readonly bool[] _hidden;
+    private readonly bool[] _special;
 
     // Control tokens the output parser understands; any other control token (<mask>, <pad>, media placeholders)
     // carries no text for the caller, so it is rendered as nothing, as llama-server does.
@@ -40,12 +42,25 @@ internal sealed unsafe class Gemma4Tokenizer
         BosToken = LlamaNative.VocabBos(vocab);
         _isEog = new bool[VocabularySize];
         _hidden = new bool[VocabularySize];
+        _special = new bool[VocabularySize];
+        ByteTokens = new int[256];
+        Array.Fill(ByteTokens, -1);
         var specials = new List<(string, int)>();
         for (var id = 0; id < VocabularySize; id++)
         {
             _isEog[id] = LlamaNative.VocabIsEog(vocab, id);
-            if ((LlamaNative.VocabGetAttr(vocab, id) & (AttrControl | AttrUserDefined)) != 0)
+            var attributes = LlamaNative.VocabGetAttr(vocab, id);
+            if ((attributes & AttrByte) != 0
+                && Marshal.PtrToStringUTF8((IntPtr)LlamaNative.VocabGetText(vocab, id)) is { Length: 6 } byteText
+                && byteText.StartsWith("<0x", StringComparison.Ordinal)
+                && byte.TryParse(byteText.AsSpan(3, 2), System.Globalization.NumberStyles.HexNumber, null, out var value))
             {
+                ByteTokens[value] = id;
+            }
+
+            if ((attributes & (AttrControl | AttrUserDefined)) != 0)
+            {
+                _special[id] = true;
                 var text = Marshal.PtrToStringUTF8((IntPtr)LlamaNative.VocabGetText(vocab, id));
                 if (!string.IsNullOrEmpty(text))
                 {
@@ -66,7 +81,16 @@ internal sealed unsafe class Gemma4Tokenizer
 
     public int BosToken { get; }
 
+    /// <summary>The id of the byte-fallback token for each byte value (<c>&lt;0x41&gt;</c>…), or -1.</summary>
+    public int[] ByteTokens { get; }
+
     public bool IsEndOfGeneration(int token) => (uint)token < (uint)_isEog.Length && _isEog[token];
+
+    /// <summary>Whether a token is a control or user-defined token (its text can be a format marker).</summary>
+    public bool IsSpecial(int token) => (uint)token < (uint)_special.Length && _special[token];
+
+    /// <summary>Every control and user-defined token with its text.</summary>
+    public IEnumerable<(string Text, int Id)> SpecialTokens => _specials;
 
     /// <summary>The id of a special token by its text, or -1.</summary>
     public int SpecialTokenId(string text)

@@ -9,4 +9,7 @@ namespace Gemma4.AI.Engine;
 internal readonly record struct GenerationUpdate(string Text, int Token, StopReason? StopReason, int? StopToken, GenerationUsage Usage)
 {
     public bool IsFinal => StopReason is not null;
+
+    /// <summary>True when <see cref="Text"/> is a special (control or user-defined) token's text, such as <c>&lt;|tool_call&gt;</c>.</summary>
+    public bool IsSpecial { get; init; }
 }

@@ -12,4 +12,11 @@ internal sealed record GrammarConstraint(
     IReadOnlyList<int>? TriggerTokens = null)
 {
     public bool IsLazy => TriggerPatterns is { Count: > 0 } || TriggerTokens is { Count: > 0 };
+
+    /// <summary>
+    /// When true, special tokens the grammar does not name are never sampled. llama.cpp matches a control token's text
+    /// against character rules, so a JSON string could otherwise swallow <c>&lt;|turn&gt;</c>; our own grammars set this,
+    /// raw user grammars do not.
+    /// </summary>
+    public bool RestrictSpecialTokens { get; init; }
 }

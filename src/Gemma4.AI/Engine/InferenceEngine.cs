@@ -20,23 +20,26 @@ namespace Gemma4.AI.Engine;
 /// </remarks>
 internal sealed partial class InferenceEngine : IDisposable
 {
+    // KV cells a request should have free beyond its prompt when admitted, so it can generate before room runs out.
+    private const int GenerationReserve = 128;
+
     private readonly SafeLLamaContextHandle _context;
     private readonly Gemma4Tokenizer _tokenizer;
     private readonly EngineSettings _settings;
     private readonly ILogger _logger;
-    private readonly IntPtr _memory;
     private readonly ConcurrentQueue<ActiveGeneration> _incoming = new();
     private readonly List<ActiveGeneration> _waiting = [];
     private readonly List<ActiveGeneration> _active = [];
-    private readonly SequenceSlot[] _slots;
+    private readonly SequencePool _pool;
     private readonly NativeBatch _batch;
     private readonly AbortSignal _abort = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly Thread _thread;
     private readonly byte[] _pieceBuffer = new byte[256];
     private readonly TokenSampler _sampler;
-    private long _clock;
     private volatile bool _disposing;
+    private long _finished;
+    private volatile Exception? _stopped;
     private int _disposed;
 
     public InferenceEngine(SafeLLamaContextHandle context, Gemma4Tokenizer tokenizer, EngineSettings settings, ILogger? logger = null)
@@ -45,10 +48,9 @@ internal sealed partial class InferenceEngine : IDisposable
         _tokenizer = tokenizer;
         _settings = settings;
         _logger = logger ?? NullLogger.Instance;
-        _memory = LlamaNative.GetMemory(context);
-        _slots = Enumerable.Range(0, settings.MaxSequences).Select(i => new SequenceSlot(i)).ToArray();
+        _pool = new SequencePool(LlamaNative.GetMemory(context), settings, _logger);
         _batch = new NativeBatch(settings.BatchSize);
-        _sampler = new TokenSampler(tokenizer.VocabularySize);
+        _sampler = new TokenSampler(tokenizer.VocabularySize, tokenizer.ByteTokens);
         unsafe
         {
             LlamaNative.SetAbortCallback(context, AbortSignal.Callback, _abort.Data);
@@ -67,6 +69,7 @@ internal sealed partial class InferenceEngine : IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         ObjectDisposedException.ThrowIf(_disposing, this);
+        ThrowIfStopped();
         if (request.PromptTokens.Length >= _settings.ContextSize)
         {
             throw new Gemma4ContextOverflowException(request.PromptTokens.Length, _settings.ContextSize);
@@ -84,6 +87,11 @@ internal sealed partial class InferenceEngine : IDisposable
 
         _incoming.Enqueue(generation);
         _wake.Release();
+        if (_stopped is { } stopped)
+        {
+            FailIncoming(stopped); // the loop exited between the check above and the enqueue
+        }
+
         try
         {
             while (await generation.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
@@ -98,6 +106,25 @@ internal sealed partial class InferenceEngine : IDisposable
         {
             // Abandoned or cancelled streams release their sequence; finished ones ignore this.
             Cancel(generation);
+        }
+    }
+
+    private void ThrowIfStopped()
+    {
+        if (_stopped is { } stopped)
+        {
+            throw stopped is ObjectDisposedException disposed
+                ? new ObjectDisposedException(disposed.ObjectName, disposed.Message)
+                : new InvalidOperationException("The model's decode loop stopped after an error; load the model again.", stopped);
+        }
+    }
+
+    private void FailIncoming(Exception error)
+    {
+        while (_incoming.TryDequeue(out var g))
+        {
+            g.Fail(error);
+            g.Dispose();
         }
     }
 
@@ -156,11 +183,14 @@ internal sealed partial class InferenceEngine : IDisposable
 #pragma warning restore CA1031
         {
             Log.DecodeLoopFailed(_logger, ex);
+            _stopped = ex;
             FailAll(ex);
             return;
         }
 
-        FailAll(new ObjectDisposedException(nameof(InferenceEngine), "The model was disposed while the request was running."));
+        var disposed = new ObjectDisposedException(nameof(Gemma4Model), "The model was disposed while the request was running.");
+        _stopped = disposed;
+        FailAll(disposed);
     }
 
     private void FailAll(Exception error)
@@ -184,6 +214,7 @@ internal sealed partial class InferenceEngine : IDisposable
     {
         while (_incoming.TryDequeue(out var g))
         {
+            g.Pending = g.Request.PromptTokens;
             _waiting.Add(g);
         }
 
@@ -193,109 +224,73 @@ internal sealed partial class InferenceEngine : IDisposable
             if (g.CancelRequested)
             {
                 g.Fail(new OperationCanceledException());
+                g.Dispose();
                 _waiting.RemoveAt(i--);
                 continue;
             }
 
-            var slot = PickSlot(g.Request.PromptTokens, out var reuse);
-            if (slot is null)
+            if (g.ResumeAfter == _finished && _active.Count > 0)
+            {
+                return; // preempted: wait until a running request ends, so preemption cannot repeat without progress
+            }
+
+            if (_pool.Plan(g.Pending) is not { } plan)
             {
                 return; // every sequence is busy; keep FIFO order
             }
 
-            try
+            if (!HasRoomFor(g.Pending.Length - plan.Reuse + GenerationReserve, plan) && _active.Count > 0)
             {
-                g.Sampler = SamplerChainFactory.Create(g.Request.Sampling, _tokenizer.Vocab);
+                return; // wait until running requests free their cells; alone, it is admitted anyway
             }
-#pragma warning disable CA1031 // A bad request fails alone; the loop continues.
-            catch (Exception ex)
-#pragma warning restore CA1031
+
+            if (g.Sampler is null)
             {
-                g.Fail(ex);
-                _waiting.RemoveAt(i--);
-                continue;
+                try
+                {
+                    g.Sampler = SamplerChainFactory.Create(g.Request.Sampling, _tokenizer);
+                }
+#pragma warning disable CA1031 // A bad request fails alone; the loop continues.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    g.Fail(ex);
+                    _waiting.RemoveAt(i--);
+                    continue;
+                }
             }
 
             _waiting.RemoveAt(i--);
-            PrepareSlot(slot, g, reuse);
+            var reuse = _pool.Acquire(plan, g);
+            g.Slot = plan.Slot;
+            g.PendingOffset = reuse;
+            if (g.AdmittedAt == 0)
+            {
+                // Usage reports the first admission; a preempted request admitted again keeps these.
+                g.CachedPromptTokens = reuse;
+                g.AdmittedAt = Stopwatch.GetTimestamp();
+            }
+
+            Log.Admitted(_logger, plan.Slot.Id, g.Pending.Length, reuse);
             _active.Add(g);
         }
     }
 
-    /// <summary>The idle sequence sharing the longest prefix with the prompt, else an empty or least recently used one.</summary>
-    private SequenceSlot? PickSlot(int[] prompt, out int reuse)
+    /// <summary>Evicts idle cached prefixes until <paramref name="cells"/> cells are free for a plan; false if impossible.</summary>
+    private bool HasRoomFor(int cells, SlotPlan plan)
     {
-        SequenceSlot? best = null;
-        reuse = 0;
-        foreach (var slot in _slots)
+        // Cells in use (the plan's target keeps only what it reuses), plus what running requests will still fill.
+        var promised = _active.Sum(g => g.PendingCount + (g.IsGenerating ? 1 : 0) + GenerationReserve);
+        int Free() => _settings.ContextSize - promised - _pool.UsedCells + (plan.ForkFrom is null ? plan.Slot.OwnCells - plan.Reuse : plan.Slot.OwnCells);
+        while (Free() < cells)
         {
-            if (!slot.IsIdle)
-            {
-                continue;
-            }
-
-            // At least one prompt token must be decoded to get logits for the first sample.
-            var common = Math.Min(slot.CommonPrefixLength(prompt), prompt.Length - 1);
-            if (best is null || common > reuse
-                || (common == reuse && (slot.Tokens.Count < best.Tokens.Count || (slot.Tokens.Count == best.Tokens.Count && slot.LastUsed < best.LastUsed))))
-            {
-                best = slot;
-                reuse = common;
-            }
-        }
-
-        return best;
-    }
-
-    private void PrepareSlot(SequenceSlot slot, ActiveGeneration g, int reuse)
-    {
-        var prompt = g.Request.PromptTokens;
-        if (reuse < slot.Tokens.Count && !TryTruncate(slot, reuse))
-        {
-            reuse = 0;
-        }
-
-        if (reuse == 0 && slot.Tokens.Count > 0)
-        {
-            Clear(slot);
-        }
-
-        slot.Owner = g;
-        slot.LastUsed = ++_clock;
-        g.Slot = slot;
-        g.CachedPromptTokens = reuse;
-        g.Pending = prompt;
-        g.PendingOffset = reuse;
-        g.AdmittedAt = Stopwatch.GetTimestamp();
-        Log.Admitted(_logger, slot.Id, prompt.Length, reuse);
-    }
-
-    /// <summary>Drops a sequence's cells from position <paramref name="keep"/> on; false if the sliding-window cache can no longer serve that prefix.</summary>
-    private bool TryTruncate(SequenceSlot slot, int keep)
-    {
-        if (keep > 0 && !_settings.SwaFull && _settings.SlidingWindow > 0)
-        {
-            // Decoding at position `keep` attends to the last window of positions; they must still be cached.
-            var minPos = LlamaNative.MemorySeqPosMin(_memory, slot.Id);
-            if (minPos > Math.Max(0, keep - _settings.SlidingWindow))
+            if (!_pool.EvictIdle(except: plan.ForkFrom is null ? plan.Slot : null))
             {
                 return false;
             }
         }
 
-        if (!LlamaNative.MemorySeqRemove(_memory, slot.Id, keep, -1))
-        {
-            return false;
-        }
-
-        slot.Tokens.RemoveRange(keep, slot.Tokens.Count - keep);
         return true;
-    }
-
-    private void Clear(SequenceSlot slot)
-    {
-        LlamaNative.MemorySeqRemove(_memory, slot.Id, -1, -1);
-        slot.Tokens.Clear();
     }
 
     private void ReleaseCancelled()
@@ -314,10 +309,10 @@ internal sealed partial class InferenceEngine : IDisposable
 
     private void Release(ActiveGeneration g)
     {
+        _finished++;
         if (g.Slot is { } slot)
         {
-            slot.Owner = null;
-            slot.LastUsed = ++_clock;
+            _pool.Release(slot);
         }
 
         g.Dispose();
@@ -348,8 +343,8 @@ internal sealed partial class InferenceEngine : IDisposable
                 MakeRoom();
                 break;
             default:
-                RollBackBatch();
-                throw new InvalidOperationException($"llama_decode failed with {result} ({(int)result}) on a batch of {_batch.Count} tokens.");
+                FailBatch(new InvalidOperationException($"llama_decode failed with {result} ({(int)result}) on a batch of {_batch.Count} tokens."));
+                break;
         }
 
         foreach (var g in _active)
@@ -357,232 +352,6 @@ internal sealed partial class InferenceEngine : IDisposable
             g.TokensInBatch = 0;
             g.LogitsIndex = -1;
         }
-    }
-
-    private void FillBatch()
-    {
-        _batch.Clear();
-        var generating = 0;
-        foreach (var g in _active)
-        {
-            if (g.IsGenerating)
-            {
-                g.LogitsIndex = _batch.Add(g.LastToken, g.Slot!.Tokens.Count, g.Slot.Id, logits: true);
-                g.TokensInBatch = 1;
-                generating++;
-            }
-        }
-
-        // While others stream, prompt chunks shrink to one micro-batch so their next token is never far away.
-        // One prompt per step: llama.cpp's attention gives slightly different numbers when two prompts share a
-        // micro-batch, which would make a request's output depend on what else was running (it does not when a
-        // prompt shares it with other sequences' single generated tokens).
-        var budget = Math.Min(_batch.Free, generating > 0 ? _settings.MicroBatchSize : _settings.BatchSize);
-        foreach (var g in _active)
-        {
-            if (g.IsGenerating)
-            {
-                continue;
-            }
-
-            if (budget == 0)
-            {
-                break;
-            }
-
-            var n = Math.Min(g.PendingCount, budget);
-            var position = g.Slot!.Tokens.Count;
-            for (var k = 0; k < n; k++)
-            {
-                var last = g.PendingOffset + k == g.Pending.Length - 1;
-                var index = _batch.Add(g.Pending[g.PendingOffset + k], position + k, g.Slot.Id, logits: last);
-                if (last)
-                {
-                    g.LogitsIndex = index;
-                }
-            }
-
-            g.TokensInBatch = n;
-            budget = 0;
-        }
-    }
-
-    /// <summary>Records the decoded tokens as cached in their sequences.</summary>
-    private void Commit()
-    {
-        foreach (var g in _active)
-        {
-            if (g.TokensInBatch == 0)
-            {
-                continue;
-            }
-
-            var slot = g.Slot!;
-            if (g.IsGenerating)
-            {
-                slot.Tokens.Add(g.LastToken);
-            }
-            else
-            {
-                slot.Tokens.AddRange(g.Pending.AsSpan(g.PendingOffset, g.TokensInBatch));
-                g.PendingOffset += g.TokensInBatch;
-            }
-        }
-    }
-
-    /// <summary>After an aborted or refused decode: drop whatever part of the batch reached the cache.</summary>
-    private void RollBackBatch()
-    {
-        foreach (var g in _active)
-        {
-            if (g.TokensInBatch == 0)
-            {
-                continue;
-            }
-
-            var slot = g.Slot!;
-            if (!TryTruncate(slot, slot.Tokens.Count))
-            {
-                // The sliding-window cells this sequence needs are gone: decode its whole history again.
-                var history = slot.Tokens.ToArray();
-                Clear(slot);
-                var rest = g.IsGenerating ? [g.LastToken] : g.Pending.AsSpan(g.PendingOffset).ToArray();
-                g.Pending = [.. history, .. rest];
-                g.PendingOffset = 0;
-                g.IsGenerating = false;
-            }
-        }
-    }
-
-    /// <summary>The context is full: evict idle cached sequences, else end the longest generation.</summary>
-    private void MakeRoom()
-    {
-        var idle = _slots.Where(s => s.IsIdle && s.Tokens.Count > 0).OrderBy(s => s.LastUsed).FirstOrDefault();
-        if (idle is not null)
-        {
-            Log.Evicted(_logger, idle.Id, idle.Tokens.Count);
-            Clear(idle);
-            return;
-        }
-
-        var victim = _active.OrderByDescending(g => g.Slot!.Tokens.Count).First();
-        if (victim.IsGenerating)
-        {
-            Finish(victim, StopReason.ContextFull, null);
-        }
-        else
-        {
-            victim.Fail(new Gemma4ContextOverflowException(victim.Request.PromptTokens.Length, _settings.ContextSize,
-                "The context is full with other requests' tokens."));
-            Release(victim);
-        }
-
-        _active.Remove(victim);
-    }
-
-    private void SampleAll()
-    {
-        for (var i = 0; i < _active.Count; i++)
-        {
-            var g = _active[i];
-            if (g.LogitsIndex < 0)
-            {
-                continue;
-            }
-
-            g.Request.LogitGaps?.Add(TopTwoGap(g.LogitsIndex));
-            var token = _sampler.Sample(g.Sampler!, _context, g.LogitsIndex);
-            if (token < 0)
-            {
-                // Only a grammar can forbid every token; llama.cpp would abort the process on the next accept.
-                g.Fail(new InvalidOperationException(
-                    $"The grammar allows no token after {g.OutputTokens} generated tokens (it may require a token the vocabulary cannot produce there)."));
-                Release(g);
-                _active.RemoveAt(i--);
-                continue;
-            }
-
-            if (g.FirstTokenAt == 0)
-            {
-                g.FirstTokenAt = Stopwatch.GetTimestamp();
-            }
-
-            if (Accept(g, token))
-            {
-                g.IsGenerating = true;
-                g.LastToken = token;
-            }
-            else
-            {
-                _active.RemoveAt(i--);
-            }
-        }
-    }
-
-    /// <summary>Difference between the two largest logits (test diagnostics: how close a greedy choice was).</summary>
-    private unsafe float TopTwoGap(int index)
-    {
-        var logits = new ReadOnlySpan<float>(LlamaNative.GetLogitsIth(_context, index), _tokenizer.VocabularySize);
-        float first = float.NegativeInfinity, second = float.NegativeInfinity;
-        foreach (var l in logits)
-        {
-            if (l > first)
-            {
-                second = first;
-                first = l;
-            }
-            else if (l > second)
-            {
-                second = l;
-            }
-        }
-
-        return first - second;
-    }
-
-    /// <summary>Handles a sampled token; false when the generation ended.</summary>
-    private bool Accept(ActiveGeneration g, int token)
-    {
-        if (_tokenizer.IsEndOfGeneration(token))
-        {
-            Finish(g, StopReason.EndOfGeneration, token);
-            return false;
-        }
-
-        g.OutputTokens++;
-        var n = _tokenizer.TokenToPiece(token, _pieceBuffer);
-        var text = g.DecodePiece(_pieceBuffer.AsSpan(0, n), flush: false);
-        var emit = g.Stops.Push(text, out var stopped);
-        if (stopped)
-        {
-            g.Emit(emit, token);
-            Finish(g, StopReason.StopSequence, null);
-            return false;
-        }
-
-        g.Emit(emit, token);
-        if (g.Request.MaxOutputTokens is { } max && g.OutputTokens >= max)
-        {
-            Finish(g, StopReason.MaxTokens, null);
-            return false;
-        }
-
-        if (g.Slot!.Tokens.Count + 1 >= _settings.ContextSize)
-        {
-            Finish(g, StopReason.ContextFull, null);
-            return false;
-        }
-
-        return true;
-    }
-
-    private void Finish(ActiveGeneration g, StopReason reason, int? stopToken)
-    {
-        var tail = g.DecodePiece([], flush: true);
-        var rest = reason == StopReason.StopSequence ? string.Empty : g.Stops.Push(tail, out _) + g.Stops.Flush();
-        g.Finish(reason, stopToken, rest);
-        Log.Finished(_logger, g.Slot?.Id ?? -1, reason, g.OutputTokens);
-        Release(g);
     }
 
     private static partial class Log
@@ -596,8 +365,11 @@ internal sealed partial class InferenceEngine : IDisposable
         [LoggerMessage(3, LogLevel.Debug, "A decode of {BatchTokens} tokens was aborted for a cancelled request.")]
         public static partial void DecodeAborted(ILogger logger, int batchTokens);
 
-        [LoggerMessage(4, LogLevel.Information, "Context full: evicted the cached prefix of sequence {Slot} ({Tokens} tokens).")]
-        public static partial void Evicted(ILogger logger, int slot, int tokens);
+        [LoggerMessage(6, LogLevel.Information, "Context full: preempted the request on sequence {Slot}; its {Tokens} tokens are decoded again when there is room.")]
+        public static partial void Preempted(ILogger logger, int slot, int tokens);
+
+        [LoggerMessage(7, LogLevel.Error, "A decode failed; the requests in that batch were failed.")]
+        public static partial void DecodeFailed(ILogger logger, Exception exception);
 
         [LoggerMessage(5, LogLevel.Error, "The decode loop failed; all running requests were failed.")]
         public static partial void DecodeLoopFailed(ILogger logger, Exception exception);

@@ -9,17 +9,28 @@ internal static unsafe class SamplerChainFactory
 {
     private const uint RandomSeed = 0xFFFFFFFF;
 
-    public static SafeLLamaSamplerChainHandle Create(SamplingParameters p, IntPtr vocab)
+    /// <summary>Creates the request's sampler: the chain, and the grammar kept apart from it (see <see cref="TokenSampler"/>).</summary>
+    public static RequestSampler Create(SamplingParameters p, Gemma4Tokenizer tokenizer)
+    {
+        var chain = CreateChain(p);
+        try
+        {
+            return p.Grammar is { } grammar
+                ? new RequestSampler(chain, CreateGrammarSampler(tokenizer.Vocab, grammar), SpecialTokensOutside(grammar, tokenizer))
+                : new RequestSampler(chain, IntPtr.Zero, []);
+        }
+        catch
+        {
+            chain.Dispose();
+            throw;
+        }
+    }
+
+    private static SafeLLamaSamplerChainHandle CreateChain(SamplingParameters p)
     {
         var chain = SafeLLamaSamplerChainHandle.Create(LLamaSamplerChainParams.Default());
         try
         {
-            // The grammar goes first so every later sampler only sees tokens the grammar allows.
-            if (p.Grammar is { } grammar)
-            {
-                LlamaNative.SamplerChainAdd(chain, CreateGrammarSampler(vocab, grammar));
-            }
-
             if (p.HasPenalties)
             {
                 chain.AddPenalties(p.PenaltyLastN, p.RepeatPenalty, p.FrequencyPenalty, p.PresencePenalty);
@@ -103,5 +114,33 @@ internal static unsafe class SamplerChainFactory
     }
 
     /// <summary>Checks a grammar by building and freeing its sampler; throws like <see cref="CreateGrammarSampler"/>.</summary>
-    public static void Validate(IntPtr vocab, GrammarConstraint grammar) => LlamaNative.SamplerFree(CreateGrammarSampler(vocab, grammar));
+    /// <remarks>Token ids in <c>&lt;[id]&gt;</c> references are checked against the vocabulary first: llama.cpp accepts
+    /// any number there and would read past its token table.</remarks>
+    public static void Validate(Gemma4Tokenizer tokenizer, GrammarConstraint grammar)
+    {
+        foreach (var id in Grammar.GbnfTokenReferences.Find(grammar.Gbnf).Ids)
+        {
+            if ((uint)id >= (uint)tokenizer.VocabularySize)
+            {
+                throw new ArgumentException($"The grammar names token <[{id}]>, but the vocabulary has {tokenizer.VocabularySize} tokens.", nameof(grammar));
+            }
+        }
+
+        LlamaNative.SamplerFree(CreateGrammarSampler(tokenizer.Vocab, grammar));
+    }
+
+    // The special tokens a restricted grammar must never produce: all but those it names and the end of generation.
+    private static int[] SpecialTokensOutside(GrammarConstraint grammar, Gemma4Tokenizer tokenizer)
+    {
+        if (!grammar.RestrictSpecialTokens)
+        {
+            return [];
+        }
+
+        var (texts, ids) = Grammar.GbnfTokenReferences.Find(grammar.Gbnf);
+        return tokenizer.SpecialTokens
+            .Where(t => !tokenizer.IsEndOfGeneration(t.Id) && !ids.Contains(t.Id) && !texts.Contains(t.Text))
+            .Select(t => t.Id)
+            .ToArray();
+    }
 }

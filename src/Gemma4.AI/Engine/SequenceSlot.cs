@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Gemma4.AI.Engine;
 
 /// <summary>
@@ -17,8 +19,17 @@ internal sealed class SequenceSlot(int id)
     /// <summary>Monotonic stamp of the last use, for least-recently-used eviction.</summary>
     public long LastUsed { get; set; }
 
+    /// <summary>The sequence whose cells this one's first <see cref="SharedPrefix"/> tokens share (copied, not duplicated).</summary>
+    public SequenceSlot? SharedWith { get; set; }
+
+    /// <summary>Leading tokens whose cells belong to <see cref="SharedWith"/> as well, so they are counted once.</summary>
+    public int SharedPrefix { get; set; }
+
     public bool IsIdle => Owner is null;
 
+    /// <summary>Cells this sequence holds that no other sequence accounts for.</summary>
+    public int OwnCells => Tokens.Count - SharedPrefix;
+
     public int CommonPrefixLength(ReadOnlySpan<int> tokens) =>
-        ((ReadOnlySpan<int>)System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Tokens)).CommonPrefixLength(tokens);
+        ((ReadOnlySpan<int>)CollectionsMarshal.AsSpan(Tokens)).CommonPrefixLength(tokens);
 }

@@ -46,8 +46,8 @@ internal static class ChatGrammar
 
         // Auto with a JSON answer: the first token decides between calls and the answer.
         var grammar = new GbnfGrammarBuilder();
-        var calls = ToolCallGrammar.AddCalls(grammar, functions, allowMultiple, spelledStart: false);
-        var answer = ResponseFormatGrammar.AddValue(grammar, json.Schema);
+        var calls = ToolCallGrammar.AddCalls(grammar, functions, allowMultiple, spelledStart: false, options.MaxStringLength);
+        var answer = ResponseFormatGrammar.AddValue(grammar, json.Schema, options.MaxStringLength);
         return new GrammarConstraint(grammar.Build(ThoughtRules.Prefix(grammar, options.Thought) + "(" + calls + " | " + answer + ")"));
     }
 }

@@ -18,13 +18,19 @@ namespace Gemma4.AI.Grammar;
 /// </remarks>
 internal sealed class GemmaSyntax : ValueSyntax
 {
-    public static readonly GemmaSyntax Instance = new();
+    public static readonly GemmaSyntax Instance = new(null);
+
+    private readonly int? _maxStringLength;
 
     private static readonly string Quote = Gbnf.Token(Gemma4Tokens.Quote);
 
-    private GemmaSyntax()
+    private GemmaSyntax(int? maxStringLength)
     {
+        _maxStringLength = maxStringLength;
     }
+
+    /// <summary>The syntax with a length limit for strings whose schema sets none.</summary>
+    public static GemmaSyntax WithStringLimit(int? maxStringLength) => maxStringLength is null ? Instance : new(maxStringLength);
 
     public override Punctuation Object { get; } = new("\"{\"", "\"}\"", "\"{}\"", "\",\"");
 
@@ -38,11 +44,11 @@ internal sealed class GemmaSyntax : ValueSyntax
     {
         if (!grammar.Contains("gvalue"))
         {
-            grammar.GetOrAdd("gvalue", () => "gobject | garray | gstring | " + SharedRules.Number(grammar) + " | "
+            var text = String(grammar, 0, null); // "gstring", or a bounded rule when strings have a limit
+            grammar.GetOrAdd("gvalue", () => "gobject | garray | " + text + " | " + SharedRules.Number(grammar) + " | "
                 + SharedRules.Boolean(grammar) + " | " + SharedRules.Null(grammar));
             grammar.GetOrAdd("gobject", () => "\"{}\" | \"{\" " + AnyKey(grammar) + " gvalue (\",\" " + AnyKey(grammar) + " gvalue)* \"}\"");
             grammar.GetOrAdd("garray", () => "\"[]\" | \"[\" gvalue (\",\" gvalue)* \"]\"");
-            String(grammar, 0, null);
         }
 
         return "gvalue";
@@ -56,6 +62,7 @@ internal sealed class GemmaSyntax : ValueSyntax
 
     public override string String(GbnfGrammarBuilder grammar, int minLength, int? maxLength)
     {
+        maxLength ??= _maxStringLength is { } limit ? Math.Max(limit, minLength) : null;
         if (minLength == 0 && maxLength is null)
         {
             if (!grammar.Contains("gstring"))

@@ -14,11 +14,17 @@ namespace Gemma4.AI.Grammar;
 /// </remarks>
 internal sealed class JsonSyntax : ValueSyntax
 {
-    public static readonly JsonSyntax Instance = new();
+    public static readonly JsonSyntax Instance = new(null);
 
-    private JsonSyntax()
+    private readonly int? _maxStringLength;
+
+    private JsonSyntax(int? maxStringLength)
     {
+        _maxStringLength = maxStringLength;
     }
+
+    /// <summary>The syntax with a length limit for strings whose schema sets none.</summary>
+    public static JsonSyntax WithStringLimit(int? maxStringLength) => maxStringLength is null ? Instance : new(maxStringLength);
 
     public override Punctuation Object { get; } = new("\"{\" ws", "ws \"}\"", "\"{\" ws \"}\"", "\",\" ws");
 
@@ -31,11 +37,11 @@ internal sealed class JsonSyntax : ValueSyntax
         if (!grammar.Contains("value"))
         {
             Prepare(grammar);
-            grammar.GetOrAdd("value", () => "object | array | string | " + SharedRules.Number(grammar) + " | "
+            var text = String(grammar, 0, null); // "string", or a bounded rule when strings have a limit
+            grammar.GetOrAdd("value", () => "object | array | " + text + " | " + SharedRules.Number(grammar) + " | "
                 + SharedRules.Boolean(grammar) + " | " + SharedRules.Null(grammar));
-            grammar.GetOrAdd("object", () => "\"{\" ws \"}\" | \"{\" ws string \":\" ws value (\",\" ws string \":\" ws value)* ws \"}\"");
+            grammar.GetOrAdd("object", () => "\"{\" ws \"}\" | \"{\" ws " + text + " \":\" ws value (\",\" ws " + text + " \":\" ws value)* ws \"}\"");
             grammar.GetOrAdd("array", () => "\"[\" ws \"]\" | \"[\" ws value (\",\" ws value)* ws \"]\"");
-            String(grammar, 0, null);
         }
 
         return "value";
@@ -49,6 +55,7 @@ internal sealed class JsonSyntax : ValueSyntax
 
     public override string String(GbnfGrammarBuilder grammar, int minLength, int? maxLength)
     {
+        maxLength ??= _maxStringLength is { } limit ? Math.Max(limit, minLength) : null;
         var c = grammar.GetOrAdd("char", () =>
             "[^\"\\\\\\x7F\\x00-\\x1F" + Gbnf.NotScalarValues + "] | \"\\\\\" ([\"\\\\/bfnrt] | \"u\" ([0-9a-cA-CeEfF] [0-9a-fA-F]{3} | [dD] [0-7] [0-9a-fA-F]{2}))");
         return minLength == 0 && maxLength is null

@@ -22,12 +22,13 @@ internal static class ResponseFormatGrammar
         }
 
         var grammar = new GbnfGrammarBuilder();
-        var value = AddValue(grammar, json.Schema);
-        return new GrammarConstraint(grammar.Build(ThoughtRules.Prefix(grammar, (options ?? GrammarOptions.Default).Thought) + value));
+        options ??= GrammarOptions.Default;
+        var value = AddValue(grammar, json.Schema, options.MaxStringLength);
+        return new GrammarConstraint(grammar.Build(ThoughtRules.Prefix(grammar, options.Thought) + value));
     }
 
     /// <summary>Adds the rules for the JSON answer and returns the rule of its value.</summary>
-    public static string AddValue(GbnfGrammarBuilder grammar, JsonElement? schema) => schema is { } s
-        ? new SchemaConverter(grammar, JsonSyntax.Instance, s, "schema").Convert()
-        : JsonSyntax.Instance.AnyObject(grammar);
+    public static string AddValue(GbnfGrammarBuilder grammar, JsonElement? schema, int? maxStringLength = null) => schema is { } s
+        ? new SchemaConverter(grammar, JsonSyntax.WithStringLimit(maxStringLength), s, "schema").Convert()
+        : JsonSyntax.WithStringLimit(maxStringLength).AnyObject(grammar);
 }

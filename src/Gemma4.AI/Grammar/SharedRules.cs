@@ -1,12 +1,12 @@
 namespace Gemma4.AI.Grammar;
 
 /// <summary>Rules that read the same in JSON and in Gemma 4's value syntax: numbers, booleans, null, string formats.</summary>
-/// <remarks>Numbers are bounded like llama.cpp's JSON schema converter does (16 integral and 16 fractional digits, 3 exponent
-/// digits) so a random model cannot write digits forever; Python's <c>1e-05</c> style is a valid JSON number too.</remarks>
+/// <remarks>Numbers are bounded (16 integral and 16 fractional digits, 2 exponent digits so a double stays finite)
+/// so a random model cannot write digits forever; Python's <c>1e-05</c> style is a valid JSON number too.</remarks>
 internal static class SharedRules
 {
     public static string Number(GbnfGrammarBuilder g) => g.GetOrAdd(
-        "number", () => "\"-\"? (\"0\" | [1-9] [0-9]{0,15}) (\".\" [0-9]{1,16})? ([eE] [-+]? [0-9]{1,3})?");
+        "number", () => "\"-\"? (\"0\" | [1-9] [0-9]{0,15}) (\".\" [0-9]{1,16})? ([eE] [-+]? [0-9]{1,2})?");
 
     public static string Integer(GbnfGrammarBuilder g) => g.GetOrAdd("integer", () => "\"-\"? (\"0\" | [1-9] [0-9]{0,15})");
 

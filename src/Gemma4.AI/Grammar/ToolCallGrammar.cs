@@ -44,11 +44,11 @@ internal static class ToolCallGrammar
         var grammar = new GbnfGrammarBuilder();
         if (mode is RequiredChatToolMode)
         {
-            var calls = AddCalls(grammar, selected, allowMultipleCalls, spelledStart: false);
+            var calls = AddCalls(grammar, selected, allowMultipleCalls, spelledStart: false, options.MaxStringLength);
             return new GrammarConstraint(grammar.Build(ThoughtRules.Prefix(grammar, options.Thought) + calls));
         }
 
-        var lazyCalls = AddCalls(grammar, selected, allowMultipleCalls, spelledStart: options.ToolCallTokenId is null);
+        var lazyCalls = AddCalls(grammar, selected, allowMultipleCalls, spelledStart: options.ToolCallTokenId is null, options.MaxStringLength);
         var gbnf = grammar.Build(lazyCalls);
         return options.ToolCallTokenId is { } id
             ? new GrammarConstraint(gbnf, TriggerTokens: [id])
@@ -61,12 +61,14 @@ internal static class ToolCallGrammar
     /// <param name="allowMultipleCalls">Whether several calls may follow each other.</param>
     /// <param name="spelledStart">Whether the opening marker may also be spelled with ordinary tokens (a lazy grammar
     /// triggered by a text pattern replays whatever tokens spelled the marker).</param>
-    public static string AddCalls(GbnfGrammarBuilder grammar, IEnumerable<AIFunctionDeclaration> functions, bool allowMultipleCalls, bool spelledStart)
+    /// <param name="maxStringLength">A length limit for strings whose schema sets none.</param>
+    public static string AddCalls(GbnfGrammarBuilder grammar, IEnumerable<AIFunctionDeclaration> functions, bool allowMultipleCalls, bool spelledStart, int? maxStringLength = null)
     {
         ArgumentNullException.ThrowIfNull(grammar);
+        var syntax = GemmaSyntax.WithStringLimit(maxStringLength);
         var alternatives = functions.Select(f =>
         {
-            var arguments = new SchemaConverter(grammar, GemmaSyntax.Instance, f.JsonSchema, "call-" + f.Name + "-args").ConvertObject();
+            var arguments = new SchemaConverter(grammar, syntax, f.JsonSchema, "call-" + f.Name + "-args").ConvertObject();
             return grammar.Add("call-" + f.Name, Gbnf.Literal(f.Name) + " " + arguments);
         }).ToList();
 

@@ -74,14 +74,17 @@ internal static unsafe partial class LlamaNative
     [LibraryImport(LibraryName, EntryPoint = "llama_sampler_free")]
     public static partial void SamplerFree(IntPtr sampler);
 
-    [LibraryImport(LibraryName, EntryPoint = "llama_sampler_sample")]
-    public static partial int SamplerSample(SafeLLamaSamplerChainHandle chain, SafeLLamaContextHandle ctx, int index);
-
     [LibraryImport(LibraryName, EntryPoint = "llama_sampler_apply")]
     public static partial void SamplerApply(SafeLLamaSamplerChainHandle chain, TokenDataArray* candidates);
 
     [LibraryImport(LibraryName, EntryPoint = "llama_sampler_accept")]
     public static partial void SamplerAccept(SafeLLamaSamplerChainHandle chain, int token);
+
+    [LibraryImport(LibraryName, EntryPoint = "llama_sampler_apply")]
+    public static partial void SamplerApply(IntPtr sampler, TokenDataArray* candidates);
+
+    [LibraryImport(LibraryName, EntryPoint = "llama_sampler_accept")]
+    public static partial void SamplerAccept(IntPtr sampler, int token);
 
     [LibraryImport(LibraryName, EntryPoint = "llama_get_memory")]
     public static partial IntPtr GetMemory(SafeLLamaContextHandle ctx);

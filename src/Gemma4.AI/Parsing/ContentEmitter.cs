@@ -17,6 +17,9 @@ internal enum ContentKind
 /// reuses the piece's string.</remarks>
 internal ref struct ContentEmitter
 {
+    /// <summary>Stands for a '&lt;' of ordinary text, so the scanner cannot take it for a marker's start.</summary>
+    public const char EscapedLessThan = '\uFDD0';
+
     private readonly ReadOnlySpan<char> _text;
     private readonly string? _textString;
     private readonly ICollection<AIContent> _output;
@@ -74,7 +77,7 @@ internal ref struct ContentEmitter
     /// <param name="raw">The call from <c>&lt;|tool_call&gt;</c> through <c>&lt;tool_call|&gt;</c>.</param>
     public void AddCall(ReadOnlySpan<char> raw)
     {
-        var rawText = raw.ToString();
+        var rawText = Unescape(raw.ToString());
         if (Gemma4ToolCallReader.Read(rawText) is { } call)
         {
             Flush();
@@ -102,6 +105,12 @@ internal ref struct ContentEmitter
         _runStart = _runEnd = 0;
     }
 
-    private static AIContent Create(ContentKind kind, string text) =>
-        kind == ContentKind.Reasoning ? new TextReasoningContent(text) : new TextContent(text);
+    private static AIContent Create(ContentKind kind, string text)
+    {
+        text = Unescape(text);
+        return kind == ContentKind.Reasoning ? new TextReasoningContent(text) : new TextContent(text);
+    }
+
+    private static string Unescape(string text) =>
+        text.Contains(EscapedLessThan, StringComparison.Ordinal) ? text.Replace(EscapedLessThan, '<') : text;
 }

@@ -92,6 +92,27 @@ public sealed class Gemma4OutputParser
         Process(piece, piece, output, final: false);
     }
 
+    /// <summary>
+    /// Adds one decoded token when the caller knows whether it is a special token: only special tokens can be markers,
+    /// so marker text the model spelled with ordinary tokens (a user's document quoting <c>&lt;turn|&gt;</c>, say) stays text.
+    /// </summary>
+    /// <param name="piece">The token's text (a special token's text is its marker, e.g. <c>&lt;|tool_call&gt;</c>).</param>
+    /// <param name="isSpecialToken">True for llama.cpp control and user-defined tokens.</param>
+    /// <param name="output">Receives the new contents, in order.</param>
+    /// <remarks>Ordinary text is fed to the scanner with '&lt;' replaced by the noncharacter U+FDD0, which no marker
+    /// contains, and turned back on output; a U+FDD0 the model itself wrote therefore comes out as '&lt;'.</remarks>
+    public void AppendToken(string piece, bool isSpecialToken, ICollection<AIContent> output)
+    {
+        ArgumentNullException.ThrowIfNull(piece);
+        ArgumentNullException.ThrowIfNull(output);
+        if (!isSpecialToken && piece.Contains('<', StringComparison.Ordinal))
+        {
+            piece = piece.Replace('<', ContentEmitter.EscapedLessThan);
+        }
+
+        Process(piece, piece, output, final: false);
+    }
+
     /// <summary>Adds the next piece of model output and emits the contents it completes.</summary>
     /// <param name="piece">The newly decoded text.</param>
     /// <param name="output">Receives the new contents, in order.</param>

@@ -33,7 +33,7 @@ public sealed class GrammarModel : IDisposable
         _weights.Dispose();
     }
 
-    /// <summary>Samples until an end-of-generation token or <paramref name="maxTokens"/>, with the grammar first in the chain.</summary>
+    /// <summary>Samples until an end-of-generation token or <paramref name="maxTokens"/>, the way the engine samples.</summary>
     /// <param name="grammar">The grammar, or null for none.</param>
     /// <param name="seed">The sampling seed.</param>
     /// <param name="maxTokens">The most tokens to generate.</param>
@@ -47,7 +47,10 @@ public sealed class GrammarModel : IDisposable
         Decode(prompt, ref position);
 
         var sampling = new SamplingParameters { Grammar = grammar, Seed = seed, Temperature = 1, TopK = 0, TopP = 1 };
-        using var chain = SamplerChainFactory.Create(sampling, Vocab);
+        using var sampler = SamplerChainFactory.Create(sampling, Tokenizer);
+        using var tokenSampler = new TokenSampler(Tokenizer.VocabularySize, Tokenizer.ByteTokens);
+        var utf8 = default(Utf8Guard);
+        var piece = new byte[256];
         var tokens = new List<int>();
         for (var step = 0; step < maxTokens; step++)
         {
@@ -56,7 +59,9 @@ public sealed class GrammarModel : IDisposable
                 _context.NativeHandle.GetLogitsIth(-1)[boosted] += 100;
             }
 
-            var token = LlamaNative.SamplerSample(chain, _context.NativeHandle, -1);
+            var token = tokenSampler.Sample(sampler, _context.NativeHandle, -1, utf8);
+            Assert.True(token >= 0, "the grammar allowed no token");
+            utf8.Advance(piece.AsSpan(0, Tokenizer.TokenToPiece(token, piece)));
             if (Tokenizer.IsEndOfGeneration(token))
             {
                 return new Generation(Text(tokens), tokens, token);

@@ -19,7 +19,7 @@ public sealed class GrammarValidationTests(GrammarModel model)
             count++;
             try
             {
-                SamplerChainFactory.Validate(model.Vocab, grammar);
+                SamplerChainFactory.Validate(model.Tokenizer, grammar);
             }
             catch (ArgumentException ex)
             {
@@ -39,21 +39,22 @@ public sealed class GrammarValidationTests(GrammarModel model)
     [InlineData("<channel|>")]
     [InlineData("<|tool_response>")]
     public void Validate_ControlTokenWrittenAsTokenReference_IsAccepted(string token) =>
-        SamplerChainFactory.Validate(model.Vocab, new GrammarConstraint("root ::= " + token + " \"x\"\n"));
+        SamplerChainFactory.Validate(model.Tokenizer, new GrammarConstraint("root ::= " + token + " \"x\"\n"));
 
     [Fact]
     public void Validate_TokenById_IsAccepted()
     {
         var id = model.Tokenizer.SpecialTokenId(Gemma4Tokens.ToolCallEnd);
 
-        SamplerChainFactory.Validate(model.Vocab, new GrammarConstraint($"root ::= <[{id}]>\n"));
+        SamplerChainFactory.Validate(model.Tokenizer, new GrammarConstraint($"root ::= <[{id}]>\n"));
     }
 
     [Theory]
     [InlineData("root ::= <|no_such_token|>\n")]
     [InlineData("root ::= <hello world>\n")]
     [InlineData("root ::= undefined-rule\n")]
+    [InlineData("root ::= <[99999]>\n")]
     [InlineData("root ::= rule_with_underscore\nrule_with_underscore ::= \"x\"\n")]
     public void Validate_InvalidGrammar_ThrowsInsteadOfCrashing(string gbnf) =>
-        Assert.Throws<ArgumentException>(() => SamplerChainFactory.Validate(model.Vocab, new GrammarConstraint(gbnf)));
+        Assert.Throws<ArgumentException>(() => SamplerChainFactory.Validate(model.Tokenizer, new GrammarConstraint(gbnf)));
 }
