@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Options;
+
+namespace Gemma4.AI.Hosting;
+
+/// <summary>
+/// Runs <see cref="Gemma4ModelOptions.Validate"/> for one registration's named options, so a bad setting fails host
+/// start (ValidateOnStart) with a message naming the setting, its configuration key and its value.
+/// </summary>
+internal sealed class Gemma4ModelOptionsValidator(Gemma4ModelRegistration registration) : IValidateOptions<Gemma4ModelOptions>
+{
+    public ValidateOptionsResult Validate(string? name, Gemma4ModelOptions options)
+    {
+        if (name != registration.OptionsName)
+        {
+            return ValidateOptionsResult.Skip;
+        }
+
+        if (registration.UnknownConfigurationKeys.Count > 0)
+        {
+            // The binder ignores unknown keys; a misspelt "ContextSize" would otherwise silently fall back to the default.
+            return ValidateOptionsResult.Fail(
+                $"Gemma4 {registration.DisplayName}: unknown setting(s) {string.Join(", ", registration.UnknownConfigurationKeys.Select(k => $"'{k}'"))} " +
+                $"in configuration section '{registration.ConfigurationPath}'. Known settings are the properties of Gemma4ModelOptions and of the client options.");
+        }
+
+        try
+        {
+            options.Validate();
+            return ValidateOptionsResult.Success;
+        }
+        catch (ArgumentException ex)
+        {
+            return ValidateOptionsResult.Fail(Describe(ex));
+        }
+    }
+
+    private string Describe(ArgumentException ex)
+    {
+        // ArgumentException appends " (Parameter 'X')" (and the value again) to its message; the message already names both.
+        var message = ex.Message;
+        var cut = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
+        if (cut >= 0)
+        {
+            message = message[..cut];
+        }
+
+        var where = registration.ConfigurationPath is { Length: > 0 } path && ex.ParamName is { Length: > 0 } setting
+            ? $" (configuration key '{path}:{setting}')"
+            : string.Empty;
+        return $"Gemma4 {registration.DisplayName}{where}: {message}";
+    }
+}
