@@ -32,7 +32,7 @@ public static class Gemma4KernelBuilderExtensions
 
     /// <summary>Adds a Gemma 4 chat client (and chat completion service) bound from a configuration section.</summary>
     /// <param name="builder">The kernel builder.</param>
-    /// <param name="configuration">The section; its keys are the properties of <see cref="Gemma4ModelOptions"/> and <see cref="Gemma4ChatClientOptions"/>.</param>
+    /// <param name="configuration">The section: <see cref="Gemma4ModelOptions"/> settings, with <see cref="Gemma4ChatClientOptions"/> settings in its <c>Chat</c> sub-section.</param>
     /// <param name="serviceId">The SK service id; null registers the unkeyed services.</param>
     /// <param name="configureClient">Sets client options after binding.</param>
     /// <returns>The kernel builder.</returns>

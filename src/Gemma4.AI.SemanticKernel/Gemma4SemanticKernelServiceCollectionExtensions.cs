@@ -41,7 +41,7 @@ public static class Gemma4SemanticKernelServiceCollectionExtensions
 
     /// <summary>Registers a Gemma 4 chat completion service bound from a configuration section such as <c>"Gemma4": { "ModelPath": … }</c>.</summary>
     /// <param name="services">The service collection.</param>
-    /// <param name="configuration">The section; its keys are the properties of <see cref="Gemma4ModelOptions"/> and <see cref="Gemma4ChatClientOptions"/>.</param>
+    /// <param name="configuration">The section: <see cref="Gemma4ModelOptions"/> settings, with <see cref="Gemma4ChatClientOptions"/> settings in its <c>Chat</c> sub-section.</param>
     /// <param name="serviceId">The SK service id (the DI service key); null registers the unkeyed services.</param>
     /// <param name="configureClient">Sets client options after binding.</param>
     /// <returns>The service collection.</returns>

@@ -37,7 +37,7 @@ public static class Gemma4ChatClientServiceCollectionExtensions
 
     /// <summary>Registers a Gemma 4 chat client bound from a configuration section such as <c>"Gemma4": { "ModelPath": …, "ContextSize": … }</c>.</summary>
     /// <param name="services">The service collection.</param>
-    /// <param name="configuration">The section; its keys are the properties of <see cref="Gemma4ModelOptions"/> and <see cref="Gemma4ChatClientOptions"/>, and unknown keys fail validation.</param>
+    /// <param name="configuration">The section: <see cref="Gemma4ModelOptions"/> settings, with <see cref="Gemma4ChatClientOptions"/> settings in its <c>Chat</c> sub-section; unknown keys fail validation.</param>
     /// <param name="configureClient">Sets client options after binding.</param>
     /// <returns>The builder of the registered client's pipeline.</returns>
     public static ChatClientBuilder AddGemma4ChatClient(
@@ -69,7 +69,7 @@ public static class Gemma4ChatClientServiceCollectionExtensions
     /// <summary>Registers a Gemma 4 chat client under a service key, bound from a configuration section.</summary>
     /// <param name="services">The service collection.</param>
     /// <param name="serviceKey">The key to resolve the client with.</param>
-    /// <param name="configuration">The section; its keys are the properties of <see cref="Gemma4ModelOptions"/> and <see cref="Gemma4ChatClientOptions"/>.</param>
+    /// <param name="configuration">The section: <see cref="Gemma4ModelOptions"/> settings, with <see cref="Gemma4ChatClientOptions"/> settings in its <c>Chat</c> sub-section.</param>
     /// <param name="configureClient">Sets client options after binding.</param>
     /// <returns>The builder of the registered client's pipeline.</returns>
     public static ChatClientBuilder AddKeyedGemma4ChatClient(

@@ -20,7 +20,7 @@ internal sealed class Gemma4ModelOptionsValidator(Gemma4ModelRegistration regist
             // The binder ignores unknown keys; a misspelt "ContextSize" would otherwise silently fall back to the default.
             return ValidateOptionsResult.Fail(
                 $"Gemma4 {registration.DisplayName}: unknown setting(s) {string.Join(", ", registration.UnknownConfigurationKeys.Select(k => $"'{k}'"))} " +
-                $"in configuration section '{registration.ConfigurationPath}'. Known settings are the properties of Gemma4ModelOptions and of the client options.");
+                $"in configuration section '{registration.ConfigurationPath}'. The section takes Gemma4ModelOptions settings, with client settings in its 'Chat' or 'Embeddings' sub-section.");
         }
 
         try

@@ -9,6 +9,12 @@ namespace Gemma4.AI.Hosting;
 /// <summary>What every Add… method shares: named, validated options, the model registry, eager loading and the health check.</summary>
 internal static class Gemma4ServiceRegistrar
 {
+    /// <summary>The sub-section of a model's configuration section that holds <see cref="Gemma4ChatClientOptions"/>.</summary>
+    public const string ChatSection = "Chat";
+
+    /// <summary>The sub-section of a model's configuration section that holds the embedding generator's options.</summary>
+    public const string EmbeddingsSection = "Embeddings";
+
     private static int s_lastOptionsId;
 
     /// <summary>Registers the options of a registration set in code.</summary>
@@ -29,6 +35,11 @@ internal static class Gemma4ServiceRegistrar
     }
 
     /// <summary>Registers the options of a registration bound from a configuration section.</summary>
+    /// <remarks>
+    /// The section holds the model's settings; each consumer's own settings sit in its sub-section
+    /// (<see cref="ChatSection"/>, <see cref="EmbeddingsSection"/>), so one section can describe a model that chat and
+    /// embeddings share, and settings with the same name (Threads, BatchSize) never feed two meanings.
+    /// </remarks>
     public static Gemma4ModelRegistration Add<TClientOptions>(
         IServiceCollection services,
         Gemma4ModelKind kind,
@@ -39,12 +50,18 @@ internal static class Gemma4ServiceRegistrar
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
+        var clientSection = configuration.GetSection(kind == Gemma4ModelKind.Chat ? ChatSection : EmbeddingsSection);
+
         // Only a section is checked for unknown keys: a root configuration also holds the application's other settings.
         var path = configuration is IConfigurationSection section ? section.Path : null;
-        var unknown = path is null ? [] : UnknownKeys(configuration, typeof(Gemma4ModelOptions), typeof(TClientOptions));
+        string[] unknown = path is null ? [] :
+        [
+            .. UnknownKeys(configuration, [.. SettingNames(typeof(Gemma4ModelOptions)), ChatSection, EmbeddingsSection]),
+            .. UnknownKeys(clientSection, SettingNames(typeof(TClientOptions))),
+        ];
         var registration = NewRegistration(kind, serviceKey, path, unknown);
         services.AddOptions<Gemma4ModelOptions>(registration.OptionsName).Bind(configuration);
-        AddClientOptions(services, registration, configuration, configureClient);
+        AddClientOptions(services, registration, clientSection, configureClient);
         return AddCore(services, registration);
     }
 
@@ -96,16 +113,12 @@ internal static class Gemma4ServiceRegistrar
         return registration;
     }
 
-    private static string[] UnknownKeys(IConfiguration configuration, params Type[] optionTypes)
+    private static IEnumerable<string> SettingNames(Type optionsType) =>
+        optionsType.GetProperties().Where(static p => p.CanWrite || !p.PropertyType.IsValueType).Select(static p => p.Name);
+
+    private static IEnumerable<string> UnknownKeys(IConfiguration configuration, IEnumerable<string> settings)
     {
-        var known = optionTypes
-            .SelectMany(static t => t.GetProperties())
-            .Where(static p => p.CanWrite || !p.PropertyType.IsValueType)
-            .Select(static p => p.Name)
-            .ToHashSet(StringComparer.OrdinalIgnoreCase);
-        return [.. configuration.GetChildren()
-            .Where(c => !known.Contains(c.Key))
-            .Select(c => c.Path)
-            .Order(StringComparer.Ordinal)];
+        var known = settings.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return configuration.GetChildren().Where(c => !known.Contains(c.Key)).Select(static c => c.Path).Order(StringComparer.Ordinal);
     }
 }

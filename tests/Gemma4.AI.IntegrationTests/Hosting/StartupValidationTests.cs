@@ -55,6 +55,34 @@ public sealed class StartupValidationTests
     }
 
     [Fact]
+    public async Task StartAsync_MisspeltChatSetting_FailsNamingTheKey()
+    {
+        var config = HostingModels.Configuration();
+        config["Gemma4:Chat:PreserveThinkin"] = "true";
+        using var host = TestHosts.Build(config, (s, c) => s.AddGemma4ChatClient(c.GetSection("Gemma4")));
+
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
+
+        Assert.Contains("'Gemma4:Chat:PreserveThinkin'", TestHosts.AllMessages(ex), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddGemma4ChatClient_ChatSubsection_BindsClientOptions()
+    {
+        var config = HostingModels.Configuration();
+        config["Gemma4:Chat:DefaultGenerationOptions:MaxOutputTokens"] = "3";
+        config["Gemma4:Chat:DefaultGenerationOptions:Temperature"] = "0";
+        using var host = TestHosts.Build(config, (s, c) => s.AddGemma4ChatClient(c.GetSection("Gemma4")));
+        await host.StartAsync();
+
+        var response = await host.Services.GetRequiredService<IChatClient>().GetResponseAsync("hello");
+
+        Assert.Equal(ChatFinishReason.Length, response.FinishReason);
+        Assert.Equal(3, response.Usage!.OutputTokenCount);
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task StartAsync_MissingModelFile_FailsWithLoadExceptionNamingThePath()
     {
         var missing = Path.Combine(Path.GetTempPath(), $"no-such-model-{Guid.NewGuid():N}.gguf");
