@@ -30,23 +30,7 @@ internal sealed class Gemma4ModelOptionsValidator(Gemma4ModelRegistration regist
         }
         catch (ArgumentException ex)
         {
-            return ValidateOptionsResult.Fail(Describe(ex));
+            return ValidateOptionsResult.Fail(Gemma4OptionsErrors.Describe(registration, subSection: null, ex));
         }
-    }
-
-    private string Describe(ArgumentException ex)
-    {
-        // ArgumentException appends " (Parameter 'X')" (and the value again) to its message; the message already names both.
-        var message = ex.Message;
-        var cut = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
-        if (cut >= 0)
-        {
-            message = message[..cut];
-        }
-
-        var where = registration.ConfigurationPath is { Length: > 0 } path && ex.ParamName is { Length: > 0 } setting
-            ? $" (configuration key '{path}:{setting}')"
-            : string.Empty;
-        return $"Gemma4 {registration.DisplayName}{where}: {message}";
     }
 }
