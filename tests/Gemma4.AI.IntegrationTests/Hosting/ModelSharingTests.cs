@@ -65,6 +65,21 @@ public sealed class ModelSharingTests
     }
 
     [Fact]
+    public void Resolve_LogsLoadThroughTheContainersLoggerFactory()
+    {
+        var logs = new LogCapture();
+        var services = new ServiceCollection();
+        services.AddSingleton<Microsoft.Extensions.Logging.ILoggerFactory>(logs);
+        services.AddGemma4ChatClient(o => HostingModels.Configure(o));
+        using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IChatClient>();
+
+        Assert.Contains(logs.Entries, e => e.Category == "Gemma4.AI.Hosting.Gemma4ModelRegistry" && e.Message.Contains(HostingModels.ChatModelPath, StringComparison.Ordinal));
+        Assert.Contains(logs.Entries, e => e.Category == "Gemma4.AI.Gemma4Model" && e.Message.StartsWith("Loaded gemma4-tiny-test", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task DisposeContainer_DisposesTheModel()
     {
         var services = new ServiceCollection();
