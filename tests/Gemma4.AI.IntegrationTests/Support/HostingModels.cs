@@ -18,6 +18,7 @@ internal static class HostingModels
         [$"{section}:BatchSize"] = "512",
         [$"{section}:MicroBatchSize"] = "512",
         [$"{section}:MaxParallelSequences"] = parallel.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        [$"{section}:Embeddings:Threads"] = "1",
     };
 
     /// <summary>The same settings in code.</summary>
