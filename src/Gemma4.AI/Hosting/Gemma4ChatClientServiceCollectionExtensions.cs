@@ -1,0 +1,98 @@
+using Gemma4.AI;
+using Gemma4.AI.Hosting;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers a Gemma 4 <see cref="IChatClient"/> in a service collection.</summary>
+/// <remarks>
+/// <para>Each method wraps MEAI's <c>AddChatClient</c>/<c>AddKeyedChatClient</c> (a singleton) and returns its
+/// <see cref="ChatClientBuilder"/>, so middleware chains on: <c>.UseFunctionInvocation().UseOpenTelemetry().UseLogging()</c>.</para>
+/// <para>The model is a singleton owned by the container: registrations whose <see cref="Gemma4ModelOptions"/> are equal
+/// (same file after path normalisation, same settings) share one loaded <see cref="Gemma4Model"/>, chat and embeddings
+/// alike, and it is disposed with the container. When a host runs, every registered model is loaded at start-up, so a
+/// missing file or a bad setting stops the host with a message naming it; without a host the model loads on first
+/// resolve. Options are validated at start-up (ValidateOnStart) and on first use.</para>
+/// <para>Also registers <see cref="Gemma4HealthCheck"/>; add it with <c>AddHealthChecks().AddCheck&lt;Gemma4HealthCheck&gt;("gemma4")</c>.
+/// Logging goes to the container's <see cref="ILoggerFactory"/>.</para>
+/// </remarks>
+public static class Gemma4ChatClientServiceCollectionExtensions
+{
+    /// <summary>Registers a Gemma 4 chat client whose model options are set in code.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configureModel">Sets the model options (at least <see cref="Gemma4ModelOptions.ModelPath"/>).</param>
+    /// <param name="configureClient">Sets the client options; <see cref="Gemma4ChatClientOptions.OwnsModel"/> is ignored (the container owns the model).</param>
+    /// <returns>The builder of the registered client's pipeline.</returns>
+    public static ChatClientBuilder AddGemma4ChatClient(
+        this IServiceCollection services,
+        Action<Gemma4ModelOptions> configureModel,
+        Action<Gemma4ChatClientOptions>? configureClient = null)
+    {
+        var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Chat, null, configureModel, configureClient);
+        return services.AddChatClient(sp => CreateClient(sp, registration));
+    }
+
+    /// <summary>Registers a Gemma 4 chat client bound from a configuration section such as <c>"Gemma4": { "ModelPath": …, "ContextSize": … }</c>.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The section: <see cref="Gemma4ModelOptions"/> settings, with <see cref="Gemma4ChatClientOptions"/> settings in its <c>Chat</c> sub-section; unknown keys fail validation.</param>
+    /// <param name="configureClient">Sets client options after binding.</param>
+    /// <returns>The builder of the registered client's pipeline.</returns>
+    public static ChatClientBuilder AddGemma4ChatClient(
+        this IServiceCollection services,
+        IConfiguration configuration,
+        Action<Gemma4ChatClientOptions>? configureClient = null)
+    {
+        var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Chat, null, configuration, configureClient);
+        return services.AddChatClient(sp => CreateClient(sp, registration));
+    }
+
+    /// <summary>Registers a Gemma 4 chat client under a service key, with model options set in code.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="serviceKey">The key to resolve the client with (<c>[FromKeyedServices]</c>, <c>GetRequiredKeyedService</c>).</param>
+    /// <param name="configureModel">Sets the model options (at least <see cref="Gemma4ModelOptions.ModelPath"/>).</param>
+    /// <param name="configureClient">Sets the client options; <see cref="Gemma4ChatClientOptions.OwnsModel"/> is ignored.</param>
+    /// <returns>The builder of the registered client's pipeline.</returns>
+    public static ChatClientBuilder AddKeyedGemma4ChatClient(
+        this IServiceCollection services,
+        object serviceKey,
+        Action<Gemma4ModelOptions> configureModel,
+        Action<Gemma4ChatClientOptions>? configureClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceKey);
+        var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Chat, serviceKey, configureModel, configureClient);
+        return services.AddKeyedChatClient(serviceKey, sp => CreateClient(sp, registration));
+    }
+
+    /// <summary>Registers a Gemma 4 chat client under a service key, bound from a configuration section.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="serviceKey">The key to resolve the client with.</param>
+    /// <param name="configuration">The section: <see cref="Gemma4ModelOptions"/> settings, with <see cref="Gemma4ChatClientOptions"/> settings in its <c>Chat</c> sub-section.</param>
+    /// <param name="configureClient">Sets client options after binding.</param>
+    /// <returns>The builder of the registered client's pipeline.</returns>
+    public static ChatClientBuilder AddKeyedGemma4ChatClient(
+        this IServiceCollection services,
+        object serviceKey,
+        IConfiguration configuration,
+        Action<Gemma4ChatClientOptions>? configureClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceKey);
+        var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Chat, serviceKey, configuration, configureClient);
+        return services.AddKeyedChatClient(serviceKey, sp => CreateClient(sp, registration));
+    }
+
+    private static Gemma4ChatClient CreateClient(IServiceProvider services, Gemma4ModelRegistration registration)
+    {
+        var model = services.GetRequiredService<Gemma4ModelRegistry>().GetModel(registration);
+        var configured = services.GetRequiredService<IOptionsMonitor<Gemma4ChatClientOptions>>().Get(registration.OptionsName);
+        var options = new Gemma4ChatClientOptions
+        {
+            DefaultGenerationOptions = configured.DefaultGenerationOptions,
+            PreserveThinking = configured.PreserveThinking,
+            OwnsModel = false, // the registry owns it: other registrations may share it
+        };
+        return new Gemma4ChatClient(model, options, services.GetService<ILogger<Gemma4ChatClient>>());
+    }
+}

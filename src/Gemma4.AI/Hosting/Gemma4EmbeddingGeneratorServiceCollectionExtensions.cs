@@ -1,0 +1,101 @@
+using Gemma4.AI;
+using Gemma4.AI.Hosting;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers a Gemma 4 <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> in a service collection.</summary>
+/// <remarks>
+/// <para>Each method wraps MEAI's <c>AddEmbeddingGenerator</c>/<c>AddKeyedEmbeddingGenerator</c> (a singleton) and returns
+/// its <see cref="EmbeddingGeneratorBuilder{TInput, TEmbedding}"/>, so middleware chains on (<c>.UseOpenTelemetry()</c>,
+/// <c>.UseLogging()</c>, <c>.UseDistributedCache()</c>).</para>
+/// <para>The model is shared as for <c>AddGemma4ChatClient</c>: registrations whose <see cref="Gemma4ModelOptions"/> are
+/// equal share one loaded <see cref="Gemma4Model"/> (a chat model serves embeddings too), loaded when the host starts
+/// and disposed with the container; each generator keeps its own embedding context over the shared weights. Options
+/// are validated at start-up, and <see cref="Gemma4HealthCheck"/> reports the model.</para>
+/// </remarks>
+public static class Gemma4EmbeddingGeneratorServiceCollectionExtensions
+{
+    /// <summary>Registers a Gemma 4 embedding generator whose model options are set in code.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configureModel">Sets the model options (at least <see cref="Gemma4ModelOptions.ModelPath"/>).</param>
+    /// <param name="configureGenerator">Sets the generator options; <see cref="Gemma4EmbeddingGeneratorOptions.OwnsModel"/> is ignored (the container owns the model).</param>
+    /// <returns>The builder of the registered generator's pipeline.</returns>
+    public static EmbeddingGeneratorBuilder<string, Embedding<float>> AddGemma4EmbeddingGenerator(
+        this IServiceCollection services,
+        Action<Gemma4ModelOptions> configureModel,
+        Action<Gemma4EmbeddingGeneratorOptions>? configureGenerator = null)
+    {
+        var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Embedding, null, configureModel, configureGenerator);
+        AddValidation(services, registration);
+        return services.AddEmbeddingGenerator(sp => CreateGenerator(sp, registration));
+    }
+
+    /// <summary>Registers a Gemma 4 embedding generator bound from a configuration section such as <c>"Gemma4": { "ModelPath": … }</c>.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The section: <see cref="Gemma4ModelOptions"/> settings, with <see cref="Gemma4EmbeddingGeneratorOptions"/> settings in its <c>Embeddings</c> sub-section; unknown keys fail validation.</param>
+    /// <param name="configureGenerator">Sets generator options after binding.</param>
+    /// <returns>The builder of the registered generator's pipeline.</returns>
+    public static EmbeddingGeneratorBuilder<string, Embedding<float>> AddGemma4EmbeddingGenerator(
+        this IServiceCollection services,
+        IConfiguration configuration,
+        Action<Gemma4EmbeddingGeneratorOptions>? configureGenerator = null)
+    {
+        var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Embedding, null, configuration, configureGenerator);
+        AddValidation(services, registration);
+        return services.AddEmbeddingGenerator(sp => CreateGenerator(sp, registration));
+    }
+
+    /// <summary>Registers a Gemma 4 embedding generator under a service key, with model options set in code.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="serviceKey">The key to resolve the generator with.</param>
+    /// <param name="configureModel">Sets the model options (at least <see cref="Gemma4ModelOptions.ModelPath"/>).</param>
+    /// <param name="configureGenerator">Sets the generator options; <see cref="Gemma4EmbeddingGeneratorOptions.OwnsModel"/> is ignored.</param>
+    /// <returns>The builder of the registered generator's pipeline.</returns>
+    public static EmbeddingGeneratorBuilder<string, Embedding<float>> AddKeyedGemma4EmbeddingGenerator(
+        this IServiceCollection services,
+        object serviceKey,
+        Action<Gemma4ModelOptions> configureModel,
+        Action<Gemma4EmbeddingGeneratorOptions>? configureGenerator = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceKey);
+        var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Embedding, serviceKey, configureModel, configureGenerator);
+        AddValidation(services, registration);
+        return services.AddKeyedEmbeddingGenerator(serviceKey, sp => CreateGenerator(sp, registration));
+    }
+
+    /// <summary>Registers a Gemma 4 embedding generator under a service key, bound from a configuration section.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="serviceKey">The key to resolve the generator with.</param>
+    /// <param name="configuration">The section: <see cref="Gemma4ModelOptions"/> settings, with <see cref="Gemma4EmbeddingGeneratorOptions"/> settings in its <c>Embeddings</c> sub-section.</param>
+    /// <param name="configureGenerator">Sets generator options after binding.</param>
+    /// <returns>The builder of the registered generator's pipeline.</returns>
+    public static EmbeddingGeneratorBuilder<string, Embedding<float>> AddKeyedGemma4EmbeddingGenerator(
+        this IServiceCollection services,
+        object serviceKey,
+        IConfiguration configuration,
+        Action<Gemma4EmbeddingGeneratorOptions>? configureGenerator = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceKey);
+        var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Embedding, serviceKey, configuration, configureGenerator);
+        AddValidation(services, registration);
+        return services.AddKeyedEmbeddingGenerator(serviceKey, sp => CreateGenerator(sp, registration));
+    }
+
+    private static void AddValidation(IServiceCollection services, Gemma4ModelRegistration registration)
+    {
+        services.AddSingleton<IValidateOptions<Gemma4EmbeddingGeneratorOptions>>(
+            new Gemma4ClientOptionsValidator<Gemma4EmbeddingGeneratorOptions>(registration, Gemma4ServiceRegistrar.EmbeddingsSection, static o => o.Validate()));
+        services.AddOptions<Gemma4EmbeddingGeneratorOptions>(registration.OptionsName).ValidateOnStart();
+    }
+
+    private static Gemma4EmbeddingGenerator CreateGenerator(IServiceProvider services, Gemma4ModelRegistration registration)
+    {
+        var model = services.GetRequiredService<Gemma4ModelRegistry>().GetModel(registration);
+        var options = services.GetRequiredService<IOptionsMonitor<Gemma4EmbeddingGeneratorOptions>>().Get(registration.OptionsName).Clone();
+        options.OwnsModel = false; // the registry owns it: other registrations may share it
+        return new Gemma4EmbeddingGenerator(model, options);
+    }
+}

@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Hosting;
+
+namespace Gemma4.AI.Hosting;
+
+/// <summary>
+/// Loads every registered model when the host starts, so a missing file or a bad setting fails start-up instead of
+/// the first request, and the first request does not pay for the load. Without a host, models load on first resolve.
+/// </summary>
+internal sealed class Gemma4ModelLoadingService(Gemma4ModelRegistry registry, IEnumerable<Gemma4ModelRegistration> registrations) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // One at a time: two large models loading together would peak at both files' memory for no gain.
+        foreach (var registration in registrations)
+        {
+            await registry.GetModelAsync(registration, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,115 @@
+using Gemma4.AI.Hosting;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Gemma4.AI.Tests.Hosting;
+
+/// <summary>Registration shape and failure paths; nothing here loads a model.</summary>
+public sealed class Gemma4ServiceRegistrationTests
+{
+    [Fact]
+    public void AddGemma4ChatClient_RegistersClientRegistryHealthCheckAndOneLoader()
+    {
+        var services = new ServiceCollection();
+        services.AddGemma4ChatClient(o => o.ModelPath = "a.gguf");
+        services.AddKeyedGemma4ChatClient("b", o => o.ModelPath = "b.gguf");
+
+        Assert.Contains(services, d => d.ServiceType == typeof(IChatClient) && !d.IsKeyedService);
+        Assert.Contains(services, d => d.ServiceType == typeof(IChatClient) && d.IsKeyedService && Equals(d.ServiceKey, "b"));
+        Assert.Single(services, d => d.ServiceType == typeof(Gemma4ModelRegistry));
+        Assert.Single(services, d => d.ServiceType == typeof(Gemma4HealthCheck));
+        Assert.Single(services, d => d.ServiceType == typeof(IHostedService));
+        Assert.Equal(2, services.Count(d => d.ServiceType == typeof(Gemma4ModelRegistration)));
+    }
+
+    [Fact]
+    public void AddKeyedGemma4ChatClient_SameKeyTwice_KeepsTheLastRegistration()
+    {
+        var services = new ServiceCollection();
+        services.AddKeyedGemma4ChatClient("k", o => o.ModelPath = "first.gguf");
+        services.AddKeyedGemma4ChatClient("k", o => o.ModelPath = "second.gguf");
+        using var provider = services.BuildServiceProvider();
+
+        var registration = Assert.Single(provider.GetServices<Gemma4ModelRegistration>());
+        Assert.Equal("second.gguf", provider.GetRequiredService<IOptionsMonitor<Gemma4ModelOptions>>().Get(registration.OptionsName).ModelPath);
+    }
+
+    [Fact]
+    public void AddKeyedGemma4ChatClient_NullKey_Throws()
+    {
+        var services = new ServiceCollection();
+
+        Assert.Throws<ArgumentNullException>(() => services.AddKeyedGemma4ChatClient(null!, o => o.ModelPath = "m.gguf"));
+    }
+
+    [Fact]
+    public void Resolve_InvalidOptions_ThrowsValidationErrorNamingTheSetting()
+    {
+        var services = new ServiceCollection();
+        services.AddGemma4ChatClient(o => o.ContextSize = 8);
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IChatClient>());
+
+        Assert.Contains("Gemma4ModelOptions.ModelPath is required", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HealthCheck_NothingResolved_IsDegradedWithoutLoading()
+    {
+        var services = new ServiceCollection();
+        services.AddGemma4ChatClient(o => o.ModelPath = "/does/not/matter.gguf");
+        using var provider = services.BuildServiceProvider();
+
+        var result = await provider.GetRequiredService<Gemma4HealthCheck>().CheckHealthAsync(Context());
+
+        Assert.Equal(HealthStatus.Degraded, result.Status);
+        Assert.Equal("not loaded yet", result.Data["chat"]);
+    }
+
+    [Fact]
+    public async Task HealthCheck_InvalidOptions_ReportsFailureStatusWithTheValidationError()
+    {
+        var services = new ServiceCollection();
+        services.AddKeyedGemma4ChatClient("bad", o => o.MaxParallelSequences = 0);
+        using var provider = services.BuildServiceProvider();
+
+        var result = await provider.GetRequiredService<Gemma4HealthCheck>().CheckHealthAsync(Context());
+
+        Assert.Equal(HealthStatus.Unhealthy, result.Status);
+        Assert.IsType<OptionsValidationException>(result.Exception);
+        Assert.StartsWith("failed: ", (string)result.Data["chat[bad]"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddGemma4ChatClient_Configuration_ChecksUnknownKeysAtBothLevels()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Gemma4:ModelPath"] = "m.gguf",
+            ["Gemma4:contextsize"] = "1024", // keys are case-insensitive, as the binder's are
+            ["Gemma4:Embeddings:Dimensions"] = "128", // another consumer's sub-section: not this registration's business
+            ["Gemma4:Chat:PreserveThinking"] = "true",
+            ["Gemma4:Chat:Temperature"] = "0",
+            ["Gemma4:Treads"] = "2",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddGemma4ChatClient(configuration.GetSection("Gemma4"));
+        using var provider = services.BuildServiceProvider();
+
+        var registration = Assert.Single(provider.GetServices<Gemma4ModelRegistration>());
+
+        Assert.Equal(["Gemma4:Treads", "Gemma4:Chat:Temperature"], registration.UnknownConfigurationKeys);
+        Assert.Equal("Gemma4", registration.ConfigurationPath);
+        Assert.True(provider.GetRequiredService<IOptionsMonitor<Gemma4ChatClientOptions>>().Get(registration.OptionsName).PreserveThinking);
+    }
+
+    private static HealthCheckContext Context() => new()
+    {
+        Registration = new HealthCheckRegistration("gemma4", _ => null!, HealthStatus.Unhealthy, tags: null),
+    };
+}
