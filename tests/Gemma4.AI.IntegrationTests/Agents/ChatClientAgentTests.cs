@@ -32,15 +32,23 @@ public sealed class ChatClientAgentTests
             name: "weather",
             tools: [tool]);
 
-        var forced = new ForcedToolCall("get_weather", "city", "oslo");
-        var options = new ChatClientAgentRunOptions(new ChatOptions { ToolMode = ChatToolMode.RequireAny, RawRepresentationFactory = forced.Factory });
+        // RequireAny makes the client's tool-call grammar force a call even on random weights; the string limit lets
+        // the random model close the city string. The invocation loop relaxes the mode after the call.
+        var options = new ChatClientAgentRunOptions(new ChatOptions
+        {
+            ToolMode = ChatToolMode.RequireAny,
+            AllowMultipleToolCalls = false,
+            Seed = 3,
+            MaxOutputTokens = 24,
+            RawRepresentationFactory = _ => new Gemma4GenerationOptions { MaxConstrainedStringLength = 12 },
+        });
         var response = await agent.RunAsync("What is the weather in Oslo?", session: null, options);
 
-        Assert.Equal(["oslo"], cities);
-        Assert.Equal(2, forced.Requests);
+        var city = Assert.Single(cities);
         var call = Assert.Single(response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>());
         Assert.Equal("get_weather", call.Name);
-        Assert.Equal("oslo", call.Arguments!["city"]?.ToString());
+        Assert.Equal(city, call.Arguments!["city"]?.ToString());
+        Assert.InRange(city.Length, 0, 12);
         var result = Assert.Single(response.Messages.SelectMany(m => m.Contents).OfType<FunctionResultContent>());
         Assert.Equal(call.CallId, result.CallId);
         Assert.Equal(ChatRole.Assistant, response.Messages[^1].Role);

@@ -18,12 +18,13 @@ public sealed class KernelFunctionCallingTests
         var kernel = builder.Build();
         using var services = (ServiceProvider)kernel.Services;
 
-        var forced = new ForcedToolCall("weather_get_weather", "city", "paris");
-        var settings = new ForcedToolCallSettings(forced) { ServiceId = "gemma", FunctionChoiceBehavior = FunctionChoiceBehavior.Required() };
+        // Required maps to ToolMode RequireAny, which the client enforces with a grammar even on random weights.
+        var settings = new StringLimitSettings { ServiceId = "gemma", FunctionChoiceBehavior = FunctionChoiceBehavior.Required() };
         var result = await kernel.InvokePromptAsync("What is the weather in Paris?", new KernelArguments(settings));
 
-        Assert.Equal(["paris"], plugin.Cities);
-        Assert.Equal(2, forced.Requests); // the call, then the answer with the function's result
+        var city = Assert.Single(plugin.Cities);
+        Assert.InRange(city.Length, 0, 12);
+        Assert.Equal(2, settings.Requests); // the call, then the answer with the function's result
         var final = result.GetValue<ChatMessageContent>();
         Assert.NotNull(final);
         Assert.Equal(AuthorRole.Assistant, final.Role);
