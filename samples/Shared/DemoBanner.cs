@@ -1,0 +1,14 @@
+namespace Gemma4.Samples;
+
+/// <summary>The notice every --demo run starts with, so nobody mistakes random-weight output for Gemma's.</summary>
+internal static class DemoBanner
+{
+    public static void Print()
+    {
+        Console.WriteLine("==================================================================");
+        Console.WriteLine(" DEMO MODE: tiny Gemma 4 models with RANDOM weights, generated on");
+        Console.WriteLine(" this machine. They run the real llama.cpp, but answers are noise.");
+        Console.WriteLine(" Leave out --demo to download and run a real Gemma 4 model.");
+        Console.WriteLine("==================================================================");
+    }
+}
