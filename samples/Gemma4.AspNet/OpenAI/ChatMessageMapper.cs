@@ -1,0 +1,134 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace Gemma4.AspNet.OpenAI;
+
+/// <summary>OpenAI messages to MEAI messages: system/developer, user, assistant (with tool_calls) and tool results.</summary>
+internal static class ChatMessageMapper
+{
+    public static List<ChatMessage> ToChatMessages(IReadOnlyList<WireMessage>? messages)
+    {
+        if (messages is null || messages.Count == 0)
+        {
+            throw new OpenAIRequestException("'messages' must hold at least one message.", "messages");
+        }
+
+        var result = new List<ChatMessage>(messages.Count);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var m = messages[i];
+            var param = $"messages[{i}]";
+            result.Add(m.Role switch
+            {
+                "system" or "developer" => new ChatMessage(ChatRole.System, Text(m.Content, param)),
+                "user" => new ChatMessage(ChatRole.User, Text(m.Content, param)),
+                "assistant" => Assistant(m, param),
+                "tool" => Tool(m, param),
+                _ => throw new OpenAIRequestException($"Unknown role '{m.Role}' (expected system, developer, user, assistant or tool).", param + ".role"),
+            });
+        }
+
+        return result;
+    }
+
+    private static ChatMessage Assistant(WireMessage m, string param)
+    {
+        var contents = new List<AIContent>();
+        if (!string.IsNullOrEmpty(m.ReasoningContent))
+        {
+            contents.Add(new TextReasoningContent(m.ReasoningContent));
+        }
+
+        if (Text(m.Content, param) is { Length: > 0 } text)
+        {
+            contents.Add(new TextContent(text));
+        }
+
+        foreach (var (call, j) in (m.ToolCalls ?? []).Select((c, j) => (c, j)))
+        {
+            var callParam = $"{param}.tool_calls[{j}]";
+            if (call.Function?.Name is not { Length: > 0 } name || call.Id is not { Length: > 0 } id)
+            {
+                throw new OpenAIRequestException("A tool call needs an id and a function name.", callParam);
+            }
+
+            contents.Add(new FunctionCallContent(id, name, Arguments(call.Function.Arguments, callParam)));
+        }
+
+        return new ChatMessage(ChatRole.Assistant, contents);
+    }
+
+    private static ChatMessage Tool(WireMessage m, string param)
+    {
+        if (m.ToolCallId is not { Length: > 0 } id)
+        {
+            throw new OpenAIRequestException("A tool message needs the tool_call_id it answers.", param + ".tool_call_id");
+        }
+
+        // A JSON result keeps its structure in the Gemma prompt; anything else is a string.
+        var text = Text(m.Content, param);
+        object? result = text;
+        if (text.Length > 0 && text[0] is '{' or '[')
+        {
+            try
+            {
+                result = JsonSerializer.Deserialize<JsonElement>(text);
+            }
+            catch (JsonException)
+            {
+            }
+        }
+
+        return new ChatMessage(ChatRole.Tool, [new FunctionResultContent(id, result)]);
+    }
+
+    private static Dictionary<string, object?>? Arguments(string? json, string param)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return [];
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<Dictionary<string, object?>>(json);
+        }
+        catch (JsonException ex)
+        {
+            throw new OpenAIRequestException($"Tool call arguments must be a JSON object: {ex.Message}", param + ".function.arguments");
+        }
+    }
+
+    /// <summary>A string, null, or an array of text parts (images and audio are refused: this server runs text only).</summary>
+    private static string Text(JsonElement? content, string param)
+    {
+        if (content is not { } c || c.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+        {
+            return string.Empty;
+        }
+
+        if (c.ValueKind == JsonValueKind.String)
+        {
+            return c.GetString()!;
+        }
+
+        if (c.ValueKind != JsonValueKind.Array)
+        {
+            throw new OpenAIRequestException("'content' must be a string or an array of parts.", param + ".content");
+        }
+
+        var parts = new List<string>();
+        foreach (var part in c.EnumerateArray())
+        {
+            var type = part.TryGetProperty("type", out var t) ? t.GetString() : null;
+            if (type != "text" || !part.TryGetProperty("text", out var text) || text.ValueKind != JsonValueKind.String)
+            {
+                throw new OpenAIRequestException($"Content parts of type '{type}' are not supported; this server takes text only.", param + ".content");
+            }
+
+            parts.Add(text.GetString()!);
+        }
+
+        return string.Join("\n", parts);
+    }
+}

@@ -1,0 +1,46 @@
+using Gemma4.AI;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gemma4.AspNet.OpenAI;
+
+/// <summary>Maps the OpenAI-compatible endpoints under <c>/v1</c>; failures become OpenAI error objects.</summary>
+internal static class OpenAIEndpoints
+{
+    public static IEndpointRouteBuilder MapOpenAI(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/v1");
+        v1.MapPost("/chat/completions", (HttpContext context) =>
+            Guard(context, () => ChatCompletionsEndpoint.HandleAsync(context, context.RequestServices.GetRequiredService<IChatClient>())));
+        v1.MapPost("/embeddings", (HttpContext context) => Guard(context, () =>
+            context.RequestServices.GetService<IEmbeddingGenerator<string, Embedding<float>>>() is { } generator
+                ? EmbeddingsEndpoint.HandleAsync(context, generator)
+                : throw new OpenAIRequestException("This server has no embedding model (Server:EmbeddingModel is none).", statusCode: 404)));
+        v1.MapGet("/models", (HttpContext context) => Guard(context, () => ModelsEndpoint.HandleAsync(context)));
+        return app;
+    }
+
+    private static async Task Guard(HttpContext context, Func<Task> handle)
+    {
+        try
+        {
+            await handle();
+        }
+        catch (Exception ex) when (!context.Response.HasStarted && Classify(ex) is var (status, param, code))
+        {
+            await OpenAIErrors.WriteAsync(context.Response, status, ex.Message, param, code);
+        }
+    }
+
+    private static (int Status, string? Param, string? Code)? Classify(Exception ex) => ex switch
+    {
+        OpenAIRequestException r => (r.StatusCode, r.Param, r.Code),
+        Gemma4ContextOverflowException => (400, "messages", "context_length_exceeded"),
+        ArgumentException => (400, null, null), // for example a JSON schema the grammar cannot express
+        OperationCanceledException => null,
+        _ => null,
+    };
+}

@@ -1,0 +1,71 @@
+using Gemma4.AI;
+using Gemma4.AI.TestModels;
+using Gemma4.AspNet;
+using Gemma4.AspNet.OpenAI;
+using Gemma4.Samples;
+using Microsoft.Extensions.AI;
+
+// An OpenAI-compatible HTTP service over Gemma 4: /v1/chat/completions, /v1/embeddings, /v1/models, /health.
+// Loopback only by default (appsettings.json "Urls"); set Server:ApiKey (or GEMMA4_API_KEY) before exposing it.
+var demo = args.Contains("--demo");
+var builder = WebApplication.CreateBuilder([.. args.Where(a => a != "--demo")]);
+if (demo)
+{
+    DemoBanner.Print();
+    builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Gemma4:ModelPath"] = TestModels.Gemma4(),
+        ["Gemma4:ContextSize"] = "4096",
+        ["Gemma4:Threads"] = "1",
+        ["Gemma4:Chat:DefaultGenerationOptions:MaxOutputTokens"] = "48",
+        ["Gemma4:Chat:DefaultGenerationOptions:MaxConstrainedStringLength"] = "16", // random weights rarely close strings
+        ["Gemma4Embeddings:ModelPath"] = TestModels.GemmaEmbedding(),
+        ["Gemma4Embeddings:Threads"] = "1",
+        ["Gemma4Embeddings:Embeddings:Threads"] = "1",
+    });
+}
+
+var server = builder.Configuration.GetSection("Server").Get<ServerSettings>() ?? new ServerSettings();
+server.ApiKey = string.IsNullOrEmpty(server.ApiKey) ? Environment.GetEnvironmentVariable("GEMMA4_API_KEY") : server.ApiKey;
+
+// No model path configured: download the catalogue models once, before the host starts.
+if (!await EnsureModelAsync("Gemma4:ModelPath", server.ChatModel, Gemma4ModelCatalog.E2B)
+    || (server.EmbeddingsEnabled && !await EnsureModelAsync("Gemma4Embeddings:ModelPath", server.EmbeddingModel, Gemma4ModelCatalog.EmbeddingGemma300M)))
+{
+    return 1;
+}
+
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = server.MaxRequestBodyBytes);
+builder.Services.AddSingleton(server);
+builder.Services.AddGemma4ChatClient(builder.Configuration.GetSection("Gemma4"))
+    .UseOpenTelemetry(sourceName: Telemetry.SourceName);
+if (server.EmbeddingsEnabled)
+{
+    builder.Services.AddGemma4EmbeddingGenerator(builder.Configuration.GetSection("Gemma4Embeddings"))
+        .UseOpenTelemetry(sourceName: Telemetry.SourceName);
+}
+
+builder.Services.AddHealthChecks().AddCheck<Gemma4HealthCheck>("gemma4");
+Telemetry.Add(builder.Services, builder.Configuration);
+
+var app = builder.Build();
+app.UseMiddleware<ApiKeyMiddleware>();
+app.MapOpenAI();
+app.MapHealthChecks("/health");
+
+await app.StartAsync(); // loads the models; a bad path or setting stops here with a message naming it
+Console.WriteLine($"Gemma4.AspNet listening on {string.Join(", ", app.Urls)} (OpenAI-compatible API under /v1{(string.IsNullOrEmpty(server.ApiKey) ? string.Empty : ", API key required")}).");
+await app.WaitForShutdownAsync();
+return 0;
+
+async Task<bool> EnsureModelAsync(string key, string name, Gemma4ModelFile fallback)
+{
+    if (!string.IsNullOrEmpty(builder.Configuration[key]))
+    {
+        return true;
+    }
+
+    var path = await ModelFiles.ResolveAsync(null, name, fallback, CancellationToken.None);
+    builder.Configuration[key] = path;
+    return path is not null;
+}
