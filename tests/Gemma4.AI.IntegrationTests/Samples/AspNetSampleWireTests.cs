@@ -1,0 +1,178 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Gemma4.AI.IntegrationTests.Samples;
+
+/// <summary>The ASP.NET sample's OpenAI wire format, its limits and its errors, over raw HTTP.</summary>
+[Collection(AspNetSampleServer.Name)]
+public sealed class AspNetSampleWireTests(AspNetSampleFixture server)
+{
+    [Fact]
+    public async Task Start_ListensOnLoopback_ServesHealthAndModels()
+    {
+        using var http = server.CreateHttpClient();
+
+        Assert.Equal("127.0.0.1", server.BaseAddress.Host);
+        Assert.Contains("RANDOM weights", server.Output, StringComparison.Ordinal);
+        Assert.Equal("Healthy", await http.GetStringAsync(new Uri("/health", UriKind.Relative)));
+        using var models = JsonDocument.Parse(await http.GetStringAsync(new Uri("/v1/models", UriKind.Relative)));
+        Assert.Equal(["gemma4-tiny-test", "gemma-embedding-tiny-test"],
+            models.RootElement.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public async Task ChatCompletions_Streaming_SendsRoleFirstThenChunksUsageAndDone()
+    {
+        using var http = server.CreateHttpClient();
+
+        using var response = await Post(http, "/v1/chat/completions", """
+            {"model":"any","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":[{"type":"text","text":"Hi"}]}],
+             "max_tokens":5,"temperature":0.5,"top_p":0.9,"seed":4,"stop":["zzz"],"stream":true,"stream_options":{"include_usage":true}}
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        var events = (await response.Content.ReadAsStringAsync()).Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(events, e => Assert.StartsWith("data: ", e, StringComparison.Ordinal));
+        Assert.Equal("data: [DONE]", events[^1]);
+        var chunks = events[..^1].Select(e => JsonDocument.Parse(e["data: ".Length..]).RootElement).ToList();
+        Assert.All(chunks, c => Assert.Equal("chat.completion.chunk", c.GetProperty("object").GetString()));
+        Assert.Single(chunks.Select(c => c.GetProperty("id").GetString()).Distinct());
+        Assert.Equal("assistant", chunks[0].GetProperty("choices")[0].GetProperty("delta").GetProperty("role").GetString());
+        Assert.Equal("length", chunks[^2].GetProperty("choices")[0].GetProperty("finish_reason").GetString());
+        var usage = chunks[^1].GetProperty("usage");
+        Assert.Equal(0, chunks[^1].GetProperty("choices").GetArrayLength());
+        Assert.Equal(5, usage.GetProperty("completion_tokens").GetInt32());
+        Assert.True(usage.GetProperty("prompt_tokens_details").GetProperty("cached_tokens").GetInt32() >= 0);
+    }
+
+    [Fact]
+    public async Task ChatCompletions_JsonSchemaResponseFormat_ReturnsJsonOfThatShape()
+    {
+        using var http = server.CreateHttpClient();
+
+        using var response = await Post(http, "/v1/chat/completions", """
+            {"messages":[{"role":"user","content":"A city and its population?"}],"max_tokens":200,"seed":2,
+             "response_format":{"type":"json_schema","json_schema":{"name":"city","schema":{"type":"object",
+               "properties":{"name":{"type":"string","maxLength":12},"population":{"type":"integer","minimum":0,"maximum":99999}},
+               "required":["name","population"],"additionalProperties":false}}}}
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var choice = body.RootElement.GetProperty("choices")[0];
+        Assert.Equal("stop", choice.GetProperty("finish_reason").GetString());
+        using var answer = JsonDocument.Parse(choice.GetProperty("message").GetProperty("content").GetString()!);
+        Assert.Equal(JsonValueKind.String, answer.RootElement.GetProperty("name").ValueKind);
+        Assert.InRange(answer.RootElement.GetProperty("population").GetInt32(), 0, 99999);
+    }
+
+    [Fact]
+    public async Task ChatCompletions_ToolHistoryAndRequiredToolChoice_ReturnsToolCallsInWireFormat()
+    {
+        using var http = server.CreateHttpClient();
+
+        using var response = await Post(http, "/v1/chat/completions", """
+            {"messages":[
+               {"role":"user","content":"Weather in Oslo and Paris?"},
+               {"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Oslo\"}"}}]},
+               {"role":"tool","tool_call_id":"call_1","content":"{\"sky\":\"sunny\"}"},
+               {"role":"user","content":"And Paris?"}],
+             "tools":[{"type":"function","function":{"name":"get_weather","description":"Weather now","parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}}],
+             "tool_choice":{"type":"function","function":{"name":"get_weather"}},"parallel_tool_calls":false,"max_tokens":60,"seed":5}
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var choice = body.RootElement.GetProperty("choices")[0];
+        Assert.Equal("tool_calls", choice.GetProperty("finish_reason").GetString());
+        var call = Assert.Single(choice.GetProperty("message").GetProperty("tool_calls").EnumerateArray());
+        Assert.Equal("function", call.GetProperty("type").GetString());
+        Assert.Equal("get_weather", call.GetProperty("function").GetProperty("name").GetString());
+        using var arguments = JsonDocument.Parse(call.GetProperty("function").GetProperty("arguments").GetString()!);
+        Assert.Equal(JsonValueKind.String, arguments.RootElement.GetProperty("city").ValueKind);
+        Assert.False(string.IsNullOrEmpty(call.GetProperty("id").GetString()));
+        Assert.True(body.RootElement.GetProperty("usage").GetProperty("prompt_tokens").GetInt32() > 20);
+    }
+
+    [Fact]
+    public async Task Embeddings_FloatEncoding_ReturnsOpenAIListShape()
+    {
+        using var http = server.CreateHttpClient();
+
+        using var response = await Post(http, "/v1/embeddings", """{"input":"hello","model":"x","dimensions":64}""");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("list", body.RootElement.GetProperty("object").GetString());
+        var item = Assert.Single(body.RootElement.GetProperty("data").EnumerateArray());
+        Assert.Equal(64, item.GetProperty("embedding").GetArrayLength());
+        Assert.Equal("gemma-embedding-tiny-test", body.RootElement.GetProperty("model").GetString());
+    }
+
+    [Fact]
+    public async Task V1_WithoutApiKey_Returns401ErrorObject_HealthStaysOpen()
+    {
+        using var http = server.CreateHttpClient(withKey: false);
+
+        using var response = await http.GetAsync(new Uri("/v1/models", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("invalid_api_key", (await Error(response)).GetProperty("code").GetString());
+        Assert.Equal("Healthy", await http.GetStringAsync(new Uri("/health", UriKind.Relative)));
+    }
+
+    [Fact]
+    public async Task ChatCompletions_BodyOverTheLimit_Returns413()
+    {
+        using var http = server.CreateHttpClient();
+        var big = new string('a', AspNetSampleFixture.MaxBodyBytes + 1000);
+
+        using var response = await http.PostAsJsonAsync(new Uri("/v1/chat/completions", UriKind.Relative),
+            new { messages = new[] { new { role = "user", content = big } } });
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("{not json", null)]
+    [InlineData("""{"messages":[]}""", "messages")]
+    [InlineData("""{"messages":[{"role":"wizard","content":"x"}]}""", "messages[0].role")]
+    [InlineData("""{"messages":[{"role":"user","content":"x"}],"n":2}""", "n")]
+    [InlineData("""{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:,"}}]}]}""", "messages[0].content")]
+    [InlineData("""{"messages":[{"role":"user","content":"x"}],"tool_choice":{"type":"function","function":{"name":"nope"}}}""", "tool_choice")]
+    public async Task ChatCompletions_InvalidRequest_Returns400ErrorObjectNamingTheField(string body, string? param)
+    {
+        using var http = server.CreateHttpClient();
+
+        using var response = await Post(http, "/v1/chat/completions", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = await Error(response);
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+        Assert.Equal(param, error.GetProperty("param").GetString());
+    }
+
+    [Fact]
+    public async Task ChatCompletions_PromptLongerThanTheContext_Returns400ContextLengthExceeded()
+    {
+        using var http = server.CreateHttpClient();
+        var words = string.Join(' ', Enumerable.Repeat("lorem ipsum dolor", 2500)); // over the demo's 4096-token context, under the body limit
+
+        using var response = await Post(http, "/v1/chat/completions", JsonSerializer.Serialize(new { messages = new[] { new { role = "user", content = words } }, stream = true }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("context_length_exceeded", (await Error(response)).GetProperty("code").GetString());
+    }
+
+    private static Task<HttpResponseMessage> Post(HttpClient http, string path, string json) =>
+        http.PostAsync(new Uri(path, UriKind.Relative), new StringContent(json, Encoding.UTF8, "application/json"));
+
+    private static async Task<JsonElement> Error(HttpResponseMessage response)
+    {
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("error").Clone();
+    }
+}
