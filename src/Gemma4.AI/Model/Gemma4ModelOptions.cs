@@ -59,11 +59,22 @@ public sealed class Gemma4ModelOptions
     /// <summary>Memory-map the weights (fast load, shared pages). Default true.</summary>
     public bool UseMemoryMap { get; set; } = true;
 
+    /// <summary>
+    /// ggml backend modules to load before the model (for example a <c>libggml-cuda.so</c> built by
+    /// scripts/build-ggml-backend.sh); see <see cref="Gemma4Backends"/>.
+    /// </summary>
+    public IList<string> BackendModules { get; set; } = [];
+
     /// <summary>Which official template variant renders prompts; null detects it from the file.</summary>
     public Gemma4TemplateVariant? TemplateVariant { get; set; }
 
     /// <summary>Creates a copy, so a loaded model never sees later changes.</summary>
-    public Gemma4ModelOptions Clone() => (Gemma4ModelOptions)MemberwiseClone();
+    public Gemma4ModelOptions Clone()
+    {
+        var copy = (Gemma4ModelOptions)MemberwiseClone();
+        copy.BackendModules = [.. BackendModules];
+        return copy;
+    }
 
     /// <summary>Checks every value and throws an <see cref="ArgumentException"/> naming the first bad setting.</summary>
     /// <exception cref="ArgumentException">A setting is out of range or a combination would crash llama.cpp.</exception>
