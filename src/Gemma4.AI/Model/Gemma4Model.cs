@@ -39,6 +39,14 @@ public sealed partial class Gemma4Model : IDisposable
         ModelId = string.IsNullOrWhiteSpace(info.Name) ? Path.GetFileNameWithoutExtension(info.FilePath) : info.Name!;
         if (context is not null)
         {
+            var prefixCache = options.PrefixCacheDirectory is { Length: > 0 } directory
+                ? new PersistentPrefixCache(
+                    directory,
+                    PersistentPrefixCache.Fingerprint(info.FilePath, info.FileLength - info.TensorBytes, $"k={options.KeyCacheType},v={options.ValueCacheType},swafull={options.SwaFull}"),
+                    options.PrefixCacheMinTokens,
+                    options.PrefixCacheMaxBytes,
+                    loggerFactory.CreateLogger<PersistentPrefixCache>())
+                : null;
             _engine = new InferenceEngine(
                 context,
                 Tokenizer,
@@ -49,7 +57,8 @@ public sealed partial class Gemma4Model : IDisposable
                     (int)context.MaxSeq,
                     LlamaNative.ModelSlidingWindow(weights.NativeHandle),
                     options.SwaFull),
-                loggerFactory.CreateLogger<InferenceEngine>());
+                loggerFactory.CreateLogger<InferenceEngine>(),
+                prefixCache);
         }
     }
 
