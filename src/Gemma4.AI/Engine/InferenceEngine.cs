@@ -31,9 +31,11 @@ internal sealed partial class InferenceEngine : IDisposable
     private readonly List<ActiveGeneration> _waiting = [];
     private readonly List<ActiveGeneration> _active = [];
     private readonly SequencePool _pool;
+    private readonly PersistentPrefixCache? _prefixCache;
     private readonly NativeBatch _batch;
     private readonly AbortSignal _abort = new();
     private readonly SemaphoreSlim _wake = new(0);
+    private readonly SemaphoreSlim _capacity;
     private readonly Thread _thread;
     private readonly byte[] _pieceBuffer = new byte[256];
     private readonly TokenSampler _sampler;
@@ -42,13 +44,15 @@ internal sealed partial class InferenceEngine : IDisposable
     private volatile Exception? _stopped;
     private int _disposed;
 
-    public InferenceEngine(SafeLLamaContextHandle context, Gemma4Tokenizer tokenizer, EngineSettings settings, ILogger? logger = null)
+    public InferenceEngine(SafeLLamaContextHandle context, Gemma4Tokenizer tokenizer, EngineSettings settings, ILogger? logger = null, PersistentPrefixCache? prefixCache = null)
     {
+        _prefixCache = prefixCache;
         _context = context;
         _tokenizer = tokenizer;
         _settings = settings;
         _logger = logger ?? NullLogger.Instance;
         _pool = new SequencePool(LlamaNative.GetMemory(context), settings, _logger);
+        _capacity = new SemaphoreSlim(settings.MaxSequences + settings.MaxQueued);
         _batch = new NativeBatch(settings.BatchSize);
         _sampler = new TokenSampler(tokenizer.VocabularySize, tokenizer.ByteTokens);
         unsafe
@@ -75,7 +79,34 @@ internal sealed partial class InferenceEngine : IDisposable
             throw new Gemma4ContextOverflowException(request.PromptTokens.Length, _settings.ContextSize);
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
+        // Back-pressure: at most MaxSequences running plus MaxQueued waiting.
+        if (_settings.RejectWhenFull)
+        {
+            if (!_capacity.Wait(0, cancellationToken))
+            {
+                throw new Gemma4QueueFullException(_settings.MaxSequences + _settings.MaxQueued);
+            }
+        }
+        else
+        {
+            await _capacity.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await foreach (var update in RunAsync(request, cancellationToken).ConfigureAwait(false))
+            {
+                yield return update;
+            }
+        }
+        finally
+        {
+            _capacity.Release();
+        }
+    }
+
+    private async IAsyncEnumerable<GenerationUpdate> RunAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var generation = new ActiveGeneration(request);
         using var cancelOnExit = cancellationToken.UnsafeRegister(
             static state =>
@@ -159,6 +190,7 @@ internal sealed partial class InferenceEngine : IDisposable
         _sampler.Dispose();
         _abort.Dispose();
         _wake.Dispose();
+        _capacity.Dispose();
     }
 
     private void Run()
@@ -239,6 +271,8 @@ internal sealed partial class InferenceEngine : IDisposable
                 return; // every sequence is busy; keep FIFO order
             }
 
+            plan = RestoreFromDisk(plan, g.Pending);
+
             if (!HasRoomFor(g.Pending.Length - plan.Reuse + GenerationReserve, plan) && _active.Count > 0)
             {
                 return; // wait until running requests free their cells; alone, it is admitted anyway
@@ -274,6 +308,24 @@ internal sealed partial class InferenceEngine : IDisposable
             Log.Admitted(_logger, plan.Slot.Id, g.Pending.Length, reuse);
             _active.Add(g);
         }
+    }
+
+    /// <summary>Loads a saved prefix into the planned sequence when it covers much more of the prompt than memory does.</summary>
+    private SlotPlan RestoreFromDisk(SlotPlan plan, int[] prompt)
+    {
+        if (_prefixCache?.FindLongest(prompt) is not { } hit || hit.Length < plan.Reuse + _prefixCache.MinTokens)
+        {
+            return plan;
+        }
+
+        _pool.Clear(plan.Slot);
+        if (!_prefixCache.TryRestore(hit.Entry, _context, plan.Slot.Id))
+        {
+            return plan with { Reuse = 0, ForkFrom = null };
+        }
+
+        _pool.Restored(plan.Slot, hit.Entry.Tokens);
+        return plan with { Reuse = hit.Length, ForkFrom = null };
     }
 
     /// <summary>Evicts idle cached prefixes until <paramref name="cells"/> cells are free for a plan; false if impossible.</summary>
