@@ -54,7 +54,8 @@ public sealed class ModelDownloaderTests
         var path = await downloader.DownloadAsync(File());
 
         Assert.Equal(Gguf, await System.IO.File.ReadAllBytesAsync(path));
-        Assert.Equal(["", $"bytes={cut}-"], server.Requests);
+        Assert.Equal(2, server.Requests.Count);
+        Assert.InRange(ResumedFrom(server.Requests.Last()), 1, cut); // a reset may lose the last bytes in flight
         AssertOnlyFinalFile(cache, path);
     }
 
@@ -73,15 +74,16 @@ public sealed class ModelDownloaderTests
         Assert.Contains("run again to resume", ex.Message, StringComparison.Ordinal);
         var target = downloader.GetCachePath(File());
         Assert.False(System.IO.File.Exists(target), "nothing half-written under the real name");
-        Assert.Equal(cut, new FileInfo(target + ".partial").Length);
+        var kept = new FileInfo(target + ".partial").Length;
+        Assert.InRange(kept, 1, cut);
 
         var reports = new List<Gemma4DownloadProgress>();
         var path = await downloader.DownloadAsync(File(), new SyncProgress(reports.Add));
 
         Assert.Equal(Gguf, await System.IO.File.ReadAllBytesAsync(path));
-        Assert.Equal(["", $"bytes={cut}-"], server.Requests);
-        Assert.All(reports, r => Assert.Equal(cut, r.ResumedBytes));
-        Assert.Equal(cut, reports[0].BytesReceived);
+        Assert.Equal(["", $"bytes={kept}-"], server.Requests);
+        Assert.All(reports, r => Assert.Equal(kept, r.ResumedBytes));
+        Assert.Equal(kept, reports[0].BytesReceived);
         AssertOnlyFinalFile(cache, path);
     }
 
@@ -213,6 +215,9 @@ public sealed class ModelDownloaderTests
             RetryDelay = TimeSpan.Zero,
             ReadTimeout = TimeSpan.FromSeconds(30),
         });
+
+    private static long ResumedFrom(string range) =>
+        long.Parse(range["bytes=".Length..^1], System.Globalization.CultureInfo.InvariantCulture);
 
     private static void AssertOnlyFinalFile(TempDirectory cache, string path) =>
         Assert.Equal([path], Directory.GetFiles(cache.Path, "*", SearchOption.AllDirectories));

@@ -96,6 +96,7 @@ internal sealed class ModelFileServer : IAsyncDisposable
         {
             await context.Response.Body.WriteAsync(body[..Math.Min(drop, body.Length)]);
             await context.Response.Body.FlushAsync();
+            await Task.Delay(100); // let the bytes arrive before the reset (which may still discard some)
             context.Abort(); // the client sees the body end early
             return;
         }
