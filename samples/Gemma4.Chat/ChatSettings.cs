@@ -6,19 +6,21 @@ namespace Gemma4.Chat;
 internal sealed class ChatSettings
 {
     public const string NoModelHelp = """
-        No model given. Run with --model path/to/model.gguf, or --demo for a tiny random-weight model.
+        No model given. Run with --model path/to/model.gguf, --download NAME to fetch one from Hugging Face
+        (once, into the local model cache), or --demo for a tiny random-weight model.
 
         Gemma 4 GGUF files are on Hugging Face, for example:
-          ggml-org/gemma-4-E2B-it-GGUF   (about 3 GB at Q4; runs on a laptop CPU)
-          ggml-org/gemma-4-E4B-it-GGUF   (about 5 GB at Q4)
-          ggml-org/gemma-4-31B-it-GGUF   (about 19 GB at Q4; needs a large GPU)
-        Download one with: huggingface-cli download ggml-org/gemma-4-E2B-it-GGUF --local-dir models
-        (accept the Gemma terms on the model page first).
+          ggml-org/gemma-4-E2B-it-GGUF   (about 3 GB at Q4; runs on a laptop CPU):  --download gemma-4-e2b
+          ggml-org/gemma-4-E4B-it-GGUF   (about 5 GB at Q4):                        --download gemma-4-e4b
+          ggml-org/gemma-4-31B-it-GGUF   (about 19 GB at Q4; needs a large GPU):    --download gemma-4-31b
+        Read the Gemma terms on the model page first.
         """;
 
     public string? ModelPath { get; set; }
 
     public bool Demo { get; private set; }
+
+    public string? Download { get; private set; }
 
     public int ContextSize { get; private set; } = 8192;
 
@@ -48,6 +50,7 @@ internal sealed class ChatSettings
                 {
                     case "--model" or "-m": s.ModelPath = Value(); break;
                     case "--demo": s.Demo = true; break;
+                    case "--download": s.Download = Value(); break;
                     case "--context" or "-c": s.ContextSize = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                     case "--threads" or "-t": s.Threads = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                     case "--gpu-layers": s.GpuLayers = int.Parse(Value(), CultureInfo.InvariantCulture); break;
@@ -57,7 +60,7 @@ internal sealed class ChatSettings
                     case "--system": s.System = Value(); break;
                     case "--think": s.Think = true; break;
                     case "--help" or "-h":
-                        Console.WriteLine("Usage: Gemma4.Chat (--model FILE.gguf | --demo) [--context N] [--threads N] [--gpu-layers N] [--temperature T] [--max-tokens N] [--seed N] [--system TEXT] [--think]");
+                        Console.WriteLine("Usage: Gemma4.Chat (--model FILE.gguf | --download NAME | --demo) [--context N] [--threads N] [--gpu-layers N] [--temperature T] [--max-tokens N] [--seed N] [--system TEXT] [--think]");
                         return null;
                     default:
                         throw new ArgumentException($"Unknown argument '{args[i]}'. Try --help.");

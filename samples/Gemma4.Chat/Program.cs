@@ -1,5 +1,6 @@
 using Gemma4.AI;
 using Gemma4.Chat;
+using Gemma4.Samples;
 using Microsoft.Extensions.AI;
 
 // A console chat over a Gemma 4 GGUF: streams tokens as they arrive. Ctrl+C cancels an answer; EOF (Ctrl+D) exits.
@@ -7,6 +8,15 @@ var settings = ChatSettings.Parse(args);
 if (settings is null)
 {
     return 2;
+}
+
+if (settings.ModelPath is null && settings.Download is not null)
+{
+    settings.ModelPath = await ModelFiles.ResolveAsync(null, settings.Download, Gemma4ModelCatalog.E2B, CancellationToken.None);
+    if (settings.ModelPath is null)
+    {
+        return 1;
+    }
 }
 
 if (settings.ModelPath is null && !settings.Demo)
@@ -17,11 +27,7 @@ if (settings.ModelPath is null && !settings.Demo)
 
 if (settings.Demo)
 {
-    Console.WriteLine("==================================================================");
-    Console.WriteLine(" DEMO MODE: a tiny Gemma 4 model with RANDOM weights, generated on");
-    Console.WriteLine(" this machine. It runs the real llama.cpp, but its answers are noise.");
-    Console.WriteLine(" Use --model path/to/gemma-4-E2B-it.gguf for a real model.");
-    Console.WriteLine("==================================================================");
+    DemoBanner.Print();
     settings.ModelPath = DemoModel.Create();
 }
 

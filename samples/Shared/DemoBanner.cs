@@ -6,9 +6,9 @@ internal static class DemoBanner
     public static void Print()
     {
         Console.WriteLine("==================================================================");
-        Console.WriteLine(" DEMO MODE: tiny Gemma 4 models with RANDOM weights, generated on");
+        Console.WriteLine(" DEMO MODE: tiny Gemma 4 model(s) with RANDOM weights, generated on");
         Console.WriteLine(" this machine. They run the real llama.cpp, but answers are noise.");
-        Console.WriteLine(" Leave out --demo to download and run a real Gemma 4 model.");
+        Console.WriteLine(" Without --demo (see --help) it runs a real Gemma 4 model.");
         Console.WriteLine("==================================================================");
     }
 }

@@ -18,7 +18,7 @@ internal static class ChatCompletionsEndpoint
         {
             var response = await client.GetResponseAsync(messages, options, cancellationToken);
             context.Response.ContentType = "application/json";
-            await using var json = new System.Text.Json.Utf8JsonWriter(context.Response.Body);
+            await using var json = new System.Text.Json.Utf8JsonWriter(context.Response.Body, WireJson.WriterOptions);
             ChatCompletionWriter.Write(json, response, model);
             return;
         }

@@ -38,7 +38,7 @@ internal static class EmbeddingsEndpoint
         }
 
         context.Response.ContentType = "application/json";
-        await using var json = new Utf8JsonWriter(context.Response.Body);
+        await using var json = new Utf8JsonWriter(context.Response.Body, WireJson.WriterOptions);
         json.WriteStartObject();
         json.WriteString("object", "list");
         json.WriteStartArray("data");

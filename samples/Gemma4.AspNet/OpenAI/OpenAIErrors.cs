@@ -22,7 +22,7 @@ internal static class OpenAIErrors
     {
         response.StatusCode = statusCode;
         response.ContentType = "application/json";
-        await using var json = new Utf8JsonWriter(response.Body);
+        await using var json = new Utf8JsonWriter(response.Body, WireJson.WriterOptions);
         Write(json, message, statusCode >= 500 ? "server_error" : statusCode == 401 ? "authentication_error" : "invalid_request_error", param, code);
     }
 }

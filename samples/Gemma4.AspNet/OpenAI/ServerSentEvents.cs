@@ -23,7 +23,7 @@ internal sealed class ServerSentEvents(HttpResponse response)
     public async Task WriteAsync(Func<Utf8JsonWriter, bool> write, CancellationToken cancellationToken)
     {
         _buffer.Clear();
-        using (var json = new Utf8JsonWriter(_buffer))
+        using (var json = new Utf8JsonWriter(_buffer, WireJson.WriterOptions))
         {
             if (!write(json))
             {

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
@@ -6,8 +7,15 @@ namespace Gemma4.AspNet.OpenAI;
 /// <summary>The pieces both chat response shapes share: usage and tool calls.</summary>
 internal static class WireJson
 {
+    /// <summary>Bodies are JSON, never HTML: write quotes as \" and non-ASCII text as it is, as OpenAI does.</summary>
+    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     // MEAI's defaults indent; OpenAI sends arguments compact.
-    private static readonly JsonSerializerOptions Compact = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+    private static readonly JsonSerializerOptions Compact = new(AIJsonUtilities.DefaultOptions)
+    {
+        WriteIndented = false,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public static void WriteUsage(Utf8JsonWriter json, UsageDetails usage)
     {
