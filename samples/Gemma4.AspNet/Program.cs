@@ -4,6 +4,7 @@ using Gemma4.AspNet;
 using Gemma4.AspNet.OpenAI;
 using Gemma4.Samples;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
 
 // An OpenAI-compatible HTTP service over Gemma 4: /v1/chat/completions, /v1/embeddings, /v1/models, /health.
 // Loopback only by default (appsettings.json "Urls"); set Server:ApiKey (or GEMMA4_API_KEY) before exposing it.
@@ -53,7 +54,16 @@ app.UseMiddleware<ApiKeyMiddleware>();
 app.MapOpenAI();
 app.MapHealthChecks("/health");
 
-await app.StartAsync(); // loads the models; a bad path or setting stops here with a message naming it
+try
+{
+    await app.StartAsync(); // loads the models; a bad path or setting stops here with a message naming it
+}
+catch (Exception ex) when (ex is IOException or OptionsValidationException or Gemma4ModelLoadException or AggregateException)
+{
+    Console.Error.WriteLine($"Gemma4.AspNet could not start: {ex.Message}");
+    return 1;
+}
+
 Console.WriteLine($"Gemma4.AspNet listening on {string.Join(", ", app.Urls)} (OpenAI-compatible API under /v1{(string.IsNullOrEmpty(server.ApiKey) ? string.Empty : ", API key required")}).");
 await app.WaitForShutdownAsync();
 return 0;
