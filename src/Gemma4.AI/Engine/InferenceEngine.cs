@@ -76,6 +76,7 @@ internal sealed partial class InferenceEngine : IDisposable
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        using var adapterLease = request.Adapters.Acquire(); // its adapters stay loaded until the request has left the engine
         var generation = new ActiveGeneration(request);
         using var cancelOnExit = cancellationToken.UnsafeRegister(
             static state =>
@@ -167,6 +168,7 @@ internal sealed partial class InferenceEngine : IDisposable
         {
             while (!_disposing)
             {
+                FreeRetiredAdapters();
                 Admit();
                 ReleaseCancelled();
                 if (_active.Count == 0)
@@ -234,7 +236,7 @@ internal sealed partial class InferenceEngine : IDisposable
                 return; // preempted: wait until a running request ends, so preemption cannot repeat without progress
             }
 
-            if (_pool.Plan(g.Pending) is not { } plan)
+            if (_pool.Plan(g.Pending, g.Request.Adapters) is not { } plan)
             {
                 return; // every sequence is busy; keep FIFO order
             }

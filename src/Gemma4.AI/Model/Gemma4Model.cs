@@ -181,6 +181,7 @@ public sealed partial class Gemma4Model : IDisposable
 
         _engine?.Dispose();
         _context?.Dispose();
+        FreeAllAdapters(); // after the context that used them, before the weights they were made for
         _weights.Dispose();
     }
 
