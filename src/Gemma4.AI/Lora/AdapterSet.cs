@@ -112,7 +112,7 @@ internal sealed class AdapterSet : IEquatable<AdapterSet>
     }
 
     /// <summary>Puts this set on the context (llama.cpp re-plans its compute graph at the next decode when it changed).</summary>
-    public unsafe void ApplyTo(SafeLLamaContextHandle context)
+    public void ApplyTo(SafeLLamaContextHandle context)
     {
         var handles = new IntPtr[_adapters.Length];
         for (var i = 0; i < handles.Length; i++)
@@ -125,14 +125,10 @@ internal sealed class AdapterSet : IEquatable<AdapterSet>
             }
         }
 
-        fixed (IntPtr* adapters = handles)
-        fixed (float* scales = _scales)
+        var result = LlamaNative.SetAdaptersLora(context, handles, _scales);
+        if (result != 0)
         {
-            var result = LlamaNative.SetAdaptersLora(context, handles.Length == 0 ? null : adapters, (nuint)handles.Length, handles.Length == 0 ? null : scales);
-            if (result != 0)
-            {
-                throw new InvalidOperationException($"llama_set_adapters_lora failed ({result}) for adapters {this}.");
-            }
+            throw new InvalidOperationException($"llama_set_adapters_lora failed ({result}) for adapters {this}.");
         }
     }
 

@@ -24,5 +24,20 @@ internal static unsafe partial class LlamaNative
     /// graph entirely. With <paramref name="count"/> &gt; 0, null arrays abort the process (GGML_ASSERT).
     /// </summary>
     [LibraryImport(LibraryName, EntryPoint = "llama_set_adapters_lora")]
-    public static partial int SetAdaptersLora(SafeLLamaContextHandle ctx, IntPtr* adapters, nuint count, float* scales);
+    private static partial int SetAdaptersLora(SafeLLamaContextHandle ctx, IntPtr* adapters, nuint count, float* scales);
+
+    /// <summary>Replaces the context's adapter set with <paramref name="adapters"/> at <paramref name="scales"/> (arrays of equal length).</summary>
+    public static int SetAdaptersLora(SafeLLamaContextHandle ctx, ReadOnlySpan<IntPtr> adapters, ReadOnlySpan<float> scales)
+    {
+        if (adapters.Length != scales.Length)
+        {
+            throw new ArgumentException($"{adapters.Length} adapters but {scales.Length} scales.", nameof(scales));
+        }
+
+        fixed (IntPtr* a = adapters)
+        fixed (float* s = scales)
+        {
+            return SetAdaptersLora(ctx, adapters.IsEmpty ? null : a, (nuint)adapters.Length, scales.IsEmpty ? null : s);
+        }
+    }
 }
