@@ -86,6 +86,13 @@ public sealed partial class Gemma4Model : IDisposable
     /// <summary>Size of the GGUF file in bytes.</summary>
     public long FileSizeBytes => Info.FileLength;
 
+    /// <summary>
+    /// The file's llama.cpp file type (<c>general.file_type</c>) as a <see cref="Gemma4QuantizationType"/>; null when the file
+    /// does not say or uses a type outside that list (<see cref="Quantization"/> still names it).
+    /// </summary>
+    public Gemma4QuantizationType? QuantizationType =>
+        Info.FileType is { } fileType && Enum.IsDefined(typeof(Gemma4QuantizationType), (int)fileType) ? (Gemma4QuantizationType)fileType : null;
+
     /// <summary>Which official chat-template variant renders prompts for this model.</summary>
     public Gemma4TemplateVariant TemplateVariant { get; }
 
