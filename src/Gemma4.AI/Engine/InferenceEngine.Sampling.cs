@@ -30,6 +30,7 @@ internal sealed partial class InferenceEngine
 
             if (g.FirstTokenAt == 0)
             {
+                SaveToDisk(g);
                 g.FirstTokenAt = Stopwatch.GetTimestamp();
             }
 
@@ -43,6 +44,20 @@ internal sealed partial class InferenceEngine
                 _active.RemoveAt(i--);
             }
         }
+    }
+
+    /// <summary>Saves a long, freshly decoded prompt to the persistent prefix cache (only the prompt: nothing generated yet).</summary>
+    private void SaveToDisk(ActiveGeneration g)
+    {
+        var slot = g.Slot!;
+        // Saved states are keyed by model and tokens only: KV computed with LoRA adapters must not be stored as the base model's.
+        if (_prefixCache is null || !g.Request.Adapters.IsEmpty || g.Request.PromptTokens.Length - g.CachedPromptTokens < _prefixCache.MinTokens
+            || slot.Tokens.Count != g.Request.PromptTokens.Length || _prefixCache.Contains(g.Request.PromptTokens))
+        {
+            return;
+        }
+
+        _prefixCache.Save(g.Request.PromptTokens, _context, slot.Id);
     }
 
     /// <summary>Difference between the two largest logits (test diagnostics: how close a greedy choice was).</summary>

@@ -31,6 +31,7 @@ internal sealed partial class InferenceEngine : IDisposable
     private readonly List<ActiveGeneration> _waiting = [];
     private readonly List<ActiveGeneration> _active = [];
     private readonly SequencePool _pool;
+    private readonly PersistentPrefixCache? _prefixCache;
     private readonly NativeBatch _batch;
     private readonly AbortSignal _abort = new();
     private readonly SemaphoreSlim _wake = new(0);
@@ -42,8 +43,9 @@ internal sealed partial class InferenceEngine : IDisposable
     private volatile Exception? _stopped;
     private int _disposed;
 
-    public InferenceEngine(SafeLLamaContextHandle context, Gemma4Tokenizer tokenizer, EngineSettings settings, ILogger? logger = null)
+    public InferenceEngine(SafeLLamaContextHandle context, Gemma4Tokenizer tokenizer, EngineSettings settings, ILogger? logger = null, PersistentPrefixCache? prefixCache = null)
     {
+        _prefixCache = prefixCache;
         _context = context;
         _tokenizer = tokenizer;
         _settings = settings;
@@ -241,6 +243,11 @@ internal sealed partial class InferenceEngine : IDisposable
                 return; // every sequence is busy; keep FIFO order
             }
 
+            if (g.Request.Adapters.IsEmpty)
+            {
+                plan = RestoreFromDisk(plan, g.Pending); // saved states hold the base model's KV only
+            }
+
             if (!HasRoomFor(g.Pending.Length - plan.Reuse + GenerationReserve, plan) && _active.Count > 0)
             {
                 return; // wait until running requests free their cells; alone, it is admitted anyway
@@ -276,6 +283,24 @@ internal sealed partial class InferenceEngine : IDisposable
             Log.Admitted(_logger, plan.Slot.Id, g.Pending.Length, reuse);
             _active.Add(g);
         }
+    }
+
+    /// <summary>Loads a saved prefix into the planned sequence when it covers much more of the prompt than memory does.</summary>
+    private SlotPlan RestoreFromDisk(SlotPlan plan, int[] prompt)
+    {
+        if (_prefixCache?.FindLongest(prompt) is not { } hit || hit.Length < plan.Reuse + _prefixCache.MinTokens)
+        {
+            return plan;
+        }
+
+        _pool.Clear(plan.Slot);
+        if (!_prefixCache.TryRestore(hit.Entry, _context, plan.Slot.Id))
+        {
+            return plan with { Reuse = 0, ForkFrom = null };
+        }
+
+        _pool.Restored(plan.Slot, hit.Entry.Tokens);
+        return plan with { Reuse = hit.Length, ForkFrom = null };
     }
 
     /// <summary>Evicts idle cached prefixes until <paramref name="cells"/> cells are free for a plan; false if impossible.</summary>

@@ -116,6 +116,13 @@ internal sealed partial class SequencePool
         return reuse;
     }
 
+    /// <summary>Records the tokens of a state just loaded into a (cleared) sequence.</summary>
+    public void Restored(SequenceSlot slot, int[] tokens)
+    {
+        slot.Tokens.AddRange(tokens);
+        slot.LastUsed = ++_clock;
+    }
+
     /// <summary>Marks a sequence idle; its cells stay cached.</summary>
     public void Release(SequenceSlot slot)
     {
@@ -176,7 +183,8 @@ internal sealed partial class SequencePool
             return true;
         }
 
-        return LlamaNative.MemorySeqPosMin(_memory, slot.Id) <= Math.Max(0, position - _settings.SlidingWindow);
+        // A token at position p attends to positions p - n_swa + 1 .. p (llama.cpp masks distances >= n_swa).
+        return LlamaNative.MemorySeqPosMin(_memory, slot.Id) <= Math.Max(0, position - _settings.SlidingWindow + 1);
     }
 
     // Keeps the shared-prefix bookkeeping right when a sequence loses cells.

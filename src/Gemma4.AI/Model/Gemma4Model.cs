@@ -39,6 +39,14 @@ public sealed partial class Gemma4Model : IDisposable
         ModelId = string.IsNullOrWhiteSpace(info.Name) ? Path.GetFileNameWithoutExtension(info.FilePath) : info.Name!;
         if (context is not null)
         {
+            var prefixCache = options.PrefixCacheDirectory is { Length: > 0 } directory
+                ? new PersistentPrefixCache(
+                    directory,
+                    PersistentPrefixCache.Fingerprint(info.FilePath, info.FileLength - info.TensorBytes, $"k={options.KeyCacheType},v={options.ValueCacheType},swafull={options.SwaFull}"),
+                    options.PrefixCacheMinTokens,
+                    options.PrefixCacheMaxBytes,
+                    loggerFactory.CreateLogger<PersistentPrefixCache>())
+                : null;
             _engine = new InferenceEngine(
                 context,
                 Tokenizer,
@@ -49,7 +57,8 @@ public sealed partial class Gemma4Model : IDisposable
                     (int)context.MaxSeq,
                     LlamaNative.ModelSlidingWindow(weights.NativeHandle),
                     options.SwaFull),
-                loggerFactory.CreateLogger<InferenceEngine>());
+                loggerFactory.CreateLogger<InferenceEngine>(),
+                prefixCache);
         }
     }
 
@@ -93,6 +102,9 @@ public sealed partial class Gemma4Model : IDisposable
     public Gemma4QuantizationType? QuantizationType =>
         Info.FileType is { } fileType && Enum.IsDefined(typeof(Gemma4QuantizationType), (int)fileType) ? (Gemma4QuantizationType)fileType : null;
 
+    /// <summary>The compute devices available when the model was loaded (layers go to GPUs when <see cref="Gemma4ModelOptions.GpuLayerCount"/> is not 0).</summary>
+    public IReadOnlyList<Gemma4Device> Devices { get; private init; } = [];
+
     /// <summary>Which official chat-template variant renders prompts for this model.</summary>
     public Gemma4TemplateVariant TemplateVariant { get; }
 
@@ -133,6 +145,20 @@ public sealed partial class Gemma4Model : IDisposable
             NativeLogging.Logger = loggerFactory.CreateLogger("Gemma4.AI.LlamaCpp");
         }
 
+        foreach (var module in options.BackendModules)
+        {
+            Gemma4Backends.LoadModule(module);
+        }
+
+        var devices = Gemma4Backends.Devices();
+        if (options.GpuLayerCount != 0 && !devices.Any(d => d.IsGpu))
+        {
+            throw new Gemma4ModelLoadException(options.ModelPath,
+                $"GpuLayerCount is {options.GpuLayerCount} but no GPU backend is available (devices: {string.Join(", ", devices.Select(d => d.Name))}). " +
+                "Build with -p:Gemma4Backend=Cuda12 for NVIDIA GPUs, load a ggml backend module with Gemma4ModelOptions.BackendModules, " +
+                "or set GpuLayerCount = 0 to run on the CPU.");
+        }
+
         var info = Gemma4GgufPreflight.Validate(options.ModelPath);
         var parameters = ToModelParams(options, info);
 
@@ -155,7 +181,7 @@ public sealed partial class Gemma4Model : IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             // Embedding models get their contexts from Gemma4EmbeddingGenerator; only generative models get a decode loop.
             var context = info.IsEmbeddingModel ? null : CreateContext(weights, parameters, options);
-            var model = new Gemma4Model(options, info, weights, context, loggerFactory);
+            var model = new Gemma4Model(options, info, weights, context, loggerFactory) { Devices = devices };
             Log.Loaded(logger, model.ModelId, info.Architecture, info.Quantization, model.ContextSize, options.MaxParallelSequences);
             return model;
         }

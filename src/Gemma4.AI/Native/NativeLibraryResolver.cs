@@ -21,7 +21,7 @@ internal static class NativeLibraryResolver
 
     private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
     {
-        if (name is not (LlamaNative.LibraryName or GgmlNative.LibraryName))
+        if (name is not (LlamaNative.LibraryName or GgmlNative.LibraryName or GgmlNative.BaseLibraryName))
         {
             return IntPtr.Zero;
         }
