@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Gemma4.AI.Lora;
+using Gemma4.AI.Native;
 using Microsoft.Extensions.Logging;
 
 namespace Gemma4.AI.Engine;
@@ -50,11 +51,23 @@ internal sealed partial class InferenceEngine
         _stepAdapters = NextAdapterGroup();
         if (!_appliedAdapters.Equals(_stepAdapters))
         {
-            _stepAdapters.ApplyTo(_context);
-            _appliedAdapters = _stepAdapters;
+            ApplyAdapters(_stepAdapters);
             Interlocked.Increment(ref _adapterSwitches);
             Log.AdaptersSwitched(_logger, _stepAdapters);
         }
+    }
+
+    /// <summary>Replaces the context's adapters (llama.cpp re-plans its compute graph at the next decode).</summary>
+    private void ApplyAdapters(AdapterSet set)
+    {
+        var (handles, scales) = set.ToNative();
+        var result = LlamaNative.SetAdaptersLora(_context, handles, scales);
+        if (result != 0)
+        {
+            throw new InvalidOperationException($"llama_set_adapters_lora failed ({result}) for adapters {set}.");
+        }
+
+        _appliedAdapters = set;
     }
 
     private bool InAdapterStep(ActiveGeneration g) => g.Request.Adapters.Equals(_stepAdapters);
@@ -95,8 +108,7 @@ internal sealed partial class InferenceEngine
         {
             if (_appliedAdapters.Contains(adapter))
             {
-                AdapterSet.None.ApplyTo(_context);
-                _appliedAdapters = AdapterSet.None;
+                ApplyAdapters(AdapterSet.None);
             }
 
             adapter.Model.FreeAdapterNative(adapter);

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Gemma4.AI.Native;
-using LLama.Native;
 
 namespace Gemma4.AI.Lora;
 
@@ -111,8 +109,9 @@ internal sealed class AdapterSet : IEquatable<AdapterSet>
         return new Lease(this);
     }
 
-    /// <summary>Puts this set on the context (llama.cpp re-plans its compute graph at the next decode when it changed).</summary>
-    public void ApplyTo(SafeLLamaContextHandle context)
+    /// <summary>The native adapter pointers and their scales, for llama_set_adapters_lora.</summary>
+    /// <exception cref="ObjectDisposedException">An adapter was freed (cannot happen while a lease holds it).</exception>
+    public (IntPtr[] Handles, float[] Scales) ToNative()
     {
         var handles = new IntPtr[_adapters.Length];
         for (var i = 0; i < handles.Length; i++)
@@ -120,16 +119,12 @@ internal sealed class AdapterSet : IEquatable<AdapterSet>
             handles[i] = _adapters[i].Handle;
             if (handles[i] == IntPtr.Zero)
             {
-                // Cannot happen while a lease holds it; never hand llama.cpp a freed adapter.
+                // Never hand llama.cpp a freed adapter.
                 throw new ObjectDisposedException(_adapters[i].ToString(), $"LoRA adapter '{_adapters[i].Name}' was freed while in use.");
             }
         }
 
-        var result = LlamaNative.SetAdaptersLora(context, handles, _scales);
-        if (result != 0)
-        {
-            throw new InvalidOperationException($"llama_set_adapters_lora failed ({result}) for adapters {this}.");
-        }
+        return (handles, _scales);
     }
 
     public bool Equals(AdapterSet? other)
