@@ -17,6 +17,7 @@ internal static partial class ChatTurnPlanner
         IEnumerable<ChatMessage> messages,
         ChatOptions? options,
         Gemma4GenerationOptions? clientDefaults,
+        Gemma4ContextOverflowPolicy overflow,
         ILogger logger)
     {
         LogIgnoredOptions(options, model, logger);
@@ -28,12 +29,7 @@ internal static partial class ChatTurnPlanner
             Fill(generation, clientDefaults);
         }
 
-        var prompt = formatter.FormatPrompt(messages, options, addGenerationPrompt: true);
-        var tokens = model.Tokenizer.Tokenize(prompt);
-        if (tokens.Length >= model.ContextSize)
-        {
-            throw new Gemma4ContextOverflowException(tokens.Length, model.ContextSize);
-        }
+        var (prompt, tokens) = Render(model, formatter, messages, options, overflow, generation.MaxOutputTokens);
 
         var sampling = Gemma4ChatOptionsMapper.ToSampling(generation, Gemma4ChatOptionsMapper.DefaultSampling, grammar: null);
 
@@ -57,6 +53,34 @@ internal static partial class ChatTurnPlanner
 
         var showReasoning = options?.Reasoning?.Output != ReasoningOutput.None;
         return new ChatTurn(prompt, request, showReasoning);
+    }
+
+    /// <summary>Renders and tokenizes; with <see cref="Gemma4ContextOverflowPolicy.DropOldestMessages"/>, drops old messages until it fits.</summary>
+    private static (Gemma4Prompt Prompt, int[] Tokens) Render(
+        Gemma4Model model, Gemma4PromptFormatter formatter, IEnumerable<ChatMessage> messages, ChatOptions? options,
+        Gemma4ContextOverflowPolicy overflow, int? maxOutputTokens)
+    {
+        var list = messages as IList<ChatMessage> ?? messages.ToList();
+        var prompt = formatter.FormatPrompt(list, options, addGenerationPrompt: true);
+        var tokens = model.Tokenizer.Tokenize(prompt);
+        if (overflow == Gemma4ContextOverflowPolicy.DropOldestMessages)
+        {
+            // Room for the answer too, but never more than a quarter of the context.
+            var budget = model.ContextSize - Math.Min(maxOutputTokens ?? 512, model.ContextSize / 4);
+            var kept = list.ToList();
+            while (tokens.Length > budget && MessageDropper.DropOldest(kept))
+            {
+                prompt = formatter.FormatPrompt(kept, options, addGenerationPrompt: true);
+                tokens = model.Tokenizer.Tokenize(prompt);
+            }
+        }
+
+        if (tokens.Length >= model.ContextSize)
+        {
+            throw new Gemma4ContextOverflowException(tokens.Length, model.ContextSize);
+        }
+
+        return (prompt, tokens);
     }
 
     private static ThoughtPrefix ThoughtPrefixFor(Gemma4Prompt prompt, ChatOptions? options) =>

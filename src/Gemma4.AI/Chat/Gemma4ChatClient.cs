@@ -69,7 +69,7 @@ public sealed partial class Gemma4ChatClient : IChatClient
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var turn = ChatTurnPlanner.Plan(this, _model, _formatter, messages, options, _defaults, _logger);
+        var turn = ChatTurnPlanner.Plan(this, _model, _formatter, messages, options, _defaults, _options.ContextOverflow, _logger);
 
         var responseId = NewId("resp");
         var messageId = NewId("msg");

@@ -9,6 +9,9 @@ public sealed class Gemma4ChatClientOptions
     /// <summary>Keep reasoning from earlier model turns that made tool calls (the template's preserve_thinking flag).</summary>
     public bool PreserveThinking { get; set; }
 
+    /// <summary>What to do when a conversation does not fit in the context. Default: throw.</summary>
+    public Gemma4ContextOverflowPolicy ContextOverflow { get; set; } = Gemma4ContextOverflowPolicy.Throw;
+
     /// <summary>Whether disposing the client disposes the model. Default false (the model is usually shared).</summary>
     public bool OwnsModel { get; set; }
 

@@ -7,4 +7,6 @@ namespace Gemma4.AI.Engine;
 /// <param name="MaxSequences">Parallel sequences (slots) in the context.</param>
 /// <param name="SlidingWindow">The model's sliding-window size (0 if none).</param>
 /// <param name="SwaFull">Whether the sliding-window cache keeps every position (rollback is then always safe).</param>
-internal sealed record EngineSettings(int ContextSize, int BatchSize, int MicroBatchSize, int MaxSequences, int SlidingWindow, bool SwaFull);
+/// <param name="MaxQueued">Requests that may wait beyond the running ones.</param>
+/// <param name="RejectWhenFull">Throw instead of waiting when the queue is full.</param>
+internal sealed record EngineSettings(int ContextSize, int BatchSize, int MicroBatchSize, int MaxSequences, int SlidingWindow, bool SwaFull, int MaxQueued = 256, bool RejectWhenFull = false);

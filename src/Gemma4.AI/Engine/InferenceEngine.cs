@@ -35,6 +35,7 @@ internal sealed partial class InferenceEngine : IDisposable
     private readonly NativeBatch _batch;
     private readonly AbortSignal _abort = new();
     private readonly SemaphoreSlim _wake = new(0);
+    private readonly SemaphoreSlim _capacity;
     private readonly Thread _thread;
     private readonly byte[] _pieceBuffer = new byte[256];
     private readonly TokenSampler _sampler;
@@ -51,6 +52,7 @@ internal sealed partial class InferenceEngine : IDisposable
         _settings = settings;
         _logger = logger ?? NullLogger.Instance;
         _pool = new SequencePool(LlamaNative.GetMemory(context), settings, _logger);
+        _capacity = new SemaphoreSlim(settings.MaxSequences + settings.MaxQueued);
         _batch = new NativeBatch(settings.BatchSize);
         _sampler = new TokenSampler(tokenizer.VocabularySize, tokenizer.ByteTokens);
         unsafe
@@ -77,8 +79,36 @@ internal sealed partial class InferenceEngine : IDisposable
             throw new Gemma4ContextOverflowException(request.PromptTokens.Length, _settings.ContextSize);
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
         using var adapterLease = request.Adapters.Acquire(); // its adapters stay loaded until the request has left the engine
+
+        // Back-pressure: at most MaxSequences running plus MaxQueued waiting.
+        if (_settings.RejectWhenFull)
+        {
+            if (!_capacity.Wait(0, cancellationToken))
+            {
+                throw new Gemma4QueueFullException(_settings.MaxSequences + _settings.MaxQueued);
+            }
+        }
+        else
+        {
+            await _capacity.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await foreach (var update in RunAsync(request, cancellationToken).ConfigureAwait(false))
+            {
+                yield return update;
+            }
+        }
+        finally
+        {
+            _capacity.Release();
+        }
+    }
+
+    private async IAsyncEnumerable<GenerationUpdate> RunAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var generation = new ActiveGeneration(request);
         using var cancelOnExit = cancellationToken.UnsafeRegister(
             static state =>
@@ -162,6 +192,7 @@ internal sealed partial class InferenceEngine : IDisposable
         _sampler.Dispose();
         _abort.Dispose();
         _wake.Dispose();
+        _capacity.Dispose();
     }
 
     private void Run()

@@ -56,7 +56,9 @@ public sealed partial class Gemma4Model : IDisposable
                     (int)context.UBatchSize,
                     (int)context.MaxSeq,
                     LlamaNative.ModelSlidingWindow(weights.NativeHandle),
-                    options.SwaFull),
+                    options.SwaFull,
+                    options.MaxQueuedRequests,
+                    options.QueueFullBehavior == Gemma4QueueFullBehavior.Throw),
                 loggerFactory.CreateLogger<InferenceEngine>(),
                 prefixCache);
         }

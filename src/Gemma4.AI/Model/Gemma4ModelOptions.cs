@@ -31,6 +31,12 @@ public sealed class Gemma4ModelOptions
     /// <summary>Requests decoded together, each in its own sequence; also how many finished conversations stay cached for prefix reuse. Default 4.</summary>
     public int MaxParallelSequences { get; set; } = 4;
 
+    /// <summary>Requests that may wait for a sequence beyond those running (back-pressure). Default 256.</summary>
+    public int MaxQueuedRequests { get; set; } = 256;
+
+    /// <summary>What a request does when <see cref="MaxQueuedRequests"/> are already waiting. Default: wait.</summary>
+    public Gemma4QueueFullBehavior QueueFullBehavior { get; set; } = Gemma4QueueFullBehavior.Wait;
+
     /// <summary>Layers offloaded to the GPU: 0 = none (CPU), -1 = all. Needs a GPU backend.</summary>
     public int GpuLayerCount { get; set; }
 
@@ -105,6 +111,8 @@ public sealed class Gemma4ModelOptions
         Require(BatchSize >= 1, nameof(BatchSize), BatchSize, "at least 1");
         Require(MicroBatchSize >= 1 && MicroBatchSize <= BatchSize, nameof(MicroBatchSize), MicroBatchSize, $"between 1 and BatchSize ({BatchSize})");
         Require(MaxParallelSequences is >= 1 and <= 256, nameof(MaxParallelSequences), MaxParallelSequences, "between 1 and 256");
+        Require(MaxQueuedRequests >= 0, nameof(MaxQueuedRequests), MaxQueuedRequests, "0 or more");
+        Require(Enum.IsDefined(QueueFullBehavior), nameof(QueueFullBehavior), QueueFullBehavior, "a Gemma4QueueFullBehavior value");
         Require(GpuLayerCount >= -1, nameof(GpuLayerCount), GpuLayerCount, "-1 (all), 0 (none) or a layer count");
         Require(MainGpu >= 0, nameof(MainGpu), MainGpu, "0 or more");
         Require(Enum.IsDefined(SplitMode), nameof(SplitMode), SplitMode, "a Gemma4GpuSplitMode value");

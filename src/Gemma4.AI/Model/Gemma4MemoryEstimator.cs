@@ -1,0 +1,68 @@
+using Gemma4.AI.Gguf;
+
+namespace Gemma4.AI;
+
+/// <summary>Predicts, from a GGUF header alone, how much memory a model needs with given options.</summary>
+/// <remarks>
+/// The KV cache follows llama.cpp's layout for Gemma 4: the global layers keep <see cref="Gemma4ModelOptions.ContextSize"/>
+/// cells; the sliding-window layers keep as many with <see cref="Gemma4ModelOptions.SwaFull"/>, else one window per
+/// parallel sequence plus a micro-batch (rounded up to 256 cells); layers that share another layer's cache (the last
+/// layers of E2B/E4B) keep none. Each cell holds K and V for the layer's KV heads at the layer's head size, in the
+/// cache's type (F16 2 bytes, F32 4, Q8_0 34/32, Q4_0 18/32 per value).
+/// </remarks>
+public static class Gemma4MemoryEstimator
+{
+    private const int CellPadding = 256;
+
+    /// <summary>Estimates the memory of <paramref name="modelPath"/> loaded with <paramref name="options"/>.</summary>
+    /// <exception cref="Gemma4ModelLoadException">The file is not a usable Gemma 4 GGUF.</exception>
+    public static Gemma4MemoryEstimate Estimate(string modelPath, Gemma4ModelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(modelPath);
+        ArgumentNullException.ThrowIfNull(options);
+        return Estimate(Gemma4GgufPreflight.Validate(modelPath), options);
+    }
+
+    internal static Gemma4MemoryEstimate Estimate(Gemma4ModelInfo info, Gemma4ModelOptions options)
+    {
+        var context = Pad(options.ContextSize);
+        var slidingCells = options.SwaFull
+            ? context
+            : Math.Min(context, Pad(((long)info.SlidingWindow * options.MaxParallelSequences) + options.MicroBatchSize));
+        var keyBytes = BytesPerValue(options.KeyCacheType);
+        var valueBytes = BytesPerValue(options.ValueCacheType);
+        var firstShared = info.BlockCount - info.SharedKvLayers;
+
+        double global = 0, sliding = 0;
+        for (var layer = 0; layer < firstShared; layer++)
+        {
+            var isSliding = layer < info.SlidingWindowPattern.Count && info.SlidingWindowPattern[layer];
+            var headSize = isSliding ? info.KeyLengthSwa : info.KeyLength;
+            var perCell = info.HeadCountKv[layer] * headSize * (keyBytes + valueBytes);
+            if (isSliding)
+            {
+                sliding += perCell * slidingCells;
+            }
+            else
+            {
+                global += perCell * context;
+            }
+        }
+
+        // Activations of one micro-batch (a few hidden-size vectors per token, plus the feed-forward and attention
+        // scores) and the logits of the outputs the context reserves: a rough, backend-independent figure.
+        var compute = ((long)options.MicroBatchSize * info.EmbeddingLength * 4 * 16)
+            + ((long)options.MaxParallelSequences * info.VocabSize * 4);
+        return new Gemma4MemoryEstimate(info.TensorBytes, (long)global, (long)sliding, compute);
+    }
+
+    private static long Pad(long cells) => (cells + CellPadding - 1) / CellPadding * CellPadding;
+
+    private static double BytesPerValue(Gemma4KvCacheType type) => type switch
+    {
+        Gemma4KvCacheType.F32 => 4,
+        Gemma4KvCacheType.Q8_0 => 34.0 / 32,
+        Gemma4KvCacheType.Q4_0 => 18.0 / 32,
+        _ => 2,
+    };
+}
