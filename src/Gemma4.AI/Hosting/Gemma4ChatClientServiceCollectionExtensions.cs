@@ -102,6 +102,7 @@ public static class Gemma4ChatClientServiceCollectionExtensions
         {
             DefaultGenerationOptions = configured.DefaultGenerationOptions,
             PreserveThinking = configured.PreserveThinking,
+            ContextOverflow = configured.ContextOverflow,
             LoraAdapters = configured.LoraAdapters, // loaded at host start-up already (Gemma4ModelLoadingService): shared by name
             OwnsModel = false, // the registry owns it: other registrations may share it
         };

@@ -37,7 +37,7 @@ public sealed class Gemma4ModelKeyTests
         switch (setting)
         {
             case nameof(Gemma4ModelOptions.ContextSize): b.ContextSize = 4096; break;
-            case nameof(Gemma4ModelOptions.SwaFull): b.SwaFull = true; break;
+            case nameof(Gemma4ModelOptions.SwaFull): b.SwaFull = !a.SwaFull; break;
             case nameof(Gemma4ModelOptions.Threads): b.Threads = 3; break;
             case nameof(Gemma4ModelOptions.ValueCacheType): b.ValueCacheType = Gemma4KvCacheType.Q8_0; break;
             default: b.ModelPath = ModelFile + ".other"; break;
