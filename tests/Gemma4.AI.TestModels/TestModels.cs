@@ -59,6 +59,31 @@ public static class TestModels
         return InProcess.GetOrAdd(path, p => new Lazy<string>(() => Generate(kind, spec, p))).Value;
     }
 
+    /// <summary>
+    /// The path of a generated LoRA adapter for the gemma4 model of <paramref name="model"/> (generated on first use, then
+    /// cached like the models).
+    /// </summary>
+    /// <param name="lora">The adapter; <see cref="TinyLoraSpec.Default"/> when null.</param>
+    /// <param name="model">The base model it adapts; <see cref="TinyModelSpec.Default"/> when null.</param>
+    public static string Lora(TinyLoraSpec? lora = null, TinyModelSpec? model = null)
+    {
+        lora ??= TinyLoraSpec.Default;
+        model ??= TinyModelSpec.Default;
+        var path = Path.Combine(CacheDirectory, $"gemma4-lora-{LoraContentHash(lora, model)}.gguf");
+        if (File.Exists(path))
+        {
+            return path;
+        }
+
+        return InProcess.GetOrAdd(path, p => new Lazy<string>(() => Generate(p, temp => TestLoraBuilder.Build(lora, model).WriteTo(temp)))).Value;
+    }
+
+    /// <summary>Writes a LoRA adapter straight to <paramref name="path"/>, bypassing the cache.</summary>
+    /// <param name="lora">The adapter.</param>
+    /// <param name="model">The base model it adapts.</param>
+    /// <param name="path">The destination (overwritten).</param>
+    public static void WriteLora(TinyLoraSpec lora, TinyModelSpec model, string path) => TestLoraBuilder.Build(lora, model).WriteTo(path);
+
     /// <summary>Where the cached file for this spec lives (whether or not it exists yet).</summary>
     /// <param name="kind">The architecture.</param>
     /// <param name="spec">The model.</param>
@@ -129,7 +154,39 @@ public static class TestModels
         return Convert.ToHexStringLower(SHA256.HashData(buffer.ToArray()))[..20];
     }
 
-    private static string Generate(TestModelKind kind, TinyModelSpec spec, string path)
+    private static string Generate(TestModelKind kind, TinyModelSpec spec, string path) =>
+        Generate(path, temp => Write(kind, spec, temp));
+
+    private static string LoraContentHash(TinyLoraSpec lora, TinyModelSpec model)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write("lora");
+            w.Write(ContentHash(TestModelKind.Gemma4, model));
+            w.Write(lora.Seed);
+            w.Write(lora.Rank);
+            w.Write(lora.Alpha.HasValue);
+            w.Write(lora.Alpha ?? 0);
+            WriteList(w, lora.Targets, w.Write);
+            w.Write(lora.StdDev);
+            w.Write((int)lora.WeightType);
+            w.Write(lora.Name);
+            WriteList(w, lora.OmitKeys, w.Write);
+            var overrides = lora.OverrideKeys.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
+            w.Write(overrides.Count);
+            foreach (var (key, value) in overrides)
+            {
+                w.Write(key);
+                w.Write((int)value.Type);
+                value.WritePayload(w);
+            }
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(buffer.ToArray()))[..20];
+    }
+
+    private static string Generate(string path, Action<string> write)
     {
         if (File.Exists(path))
         {
@@ -141,7 +198,7 @@ public static class TestModels
             CultureInfo.InvariantCulture, $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
-            Write(kind, spec, temp);
+            write(temp);
             try
             {
                 File.Move(temp, path, overwrite: false);

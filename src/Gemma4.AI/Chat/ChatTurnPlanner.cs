@@ -1,6 +1,7 @@
 using Gemma4.AI.Engine;
 using Gemma4.AI.Formatting;
 using Gemma4.AI.Grammar;
+using Gemma4.AI.Lora;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
@@ -22,6 +23,7 @@ internal static partial class ChatTurnPlanner
         LogIgnoredOptions(options, model, logger);
 
         var generation = Gemma4ChatOptionsMapper.ToGenerationOptions(options, client);
+        generation.Adapters ??= LoraSelection.FromAdditionalProperties(options?.AdditionalProperties, model);
         if (clientDefaults is not null)
         {
             Fill(generation, clientDefaults);
@@ -43,6 +45,7 @@ internal static partial class ChatTurnPlanner
 
         var request = new GenerationRequest(tokens)
         {
+            Adapters = AdapterSet.Create(model, generation.Adapters),
             Sampling = sampling with { Grammar = grammar },
             MaxOutputTokens = generation.MaxOutputTokens,
             StopSequences = generation.StopSequences is { Count: > 0 } stops ? [.. stops] : [],
@@ -103,6 +106,7 @@ internal static partial class ChatTurnPlanner
         target.StopSequences ??= defaults.StopSequences;
         target.Grammar ??= defaults.Grammar;
         target.MaxConstrainedStringLength ??= defaults.MaxConstrainedStringLength;
+        target.Adapters ??= defaults.Adapters;
     }
 
     private static void LogIgnoredOptions(ChatOptions? options, Gemma4Model model, ILogger logger)

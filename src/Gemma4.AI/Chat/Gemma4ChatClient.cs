@@ -25,6 +25,7 @@ public sealed partial class Gemma4ChatClient : IChatClient
 {
     private readonly Gemma4Model _model;
     private readonly Gemma4ChatClientOptions _options;
+    private readonly Gemma4GenerationOptions? _defaults;
     private readonly Gemma4PromptFormatter _formatter;
     private readonly ChatClientMetadata _metadata;
     private readonly ILogger _logger;
@@ -34,11 +35,15 @@ public sealed partial class Gemma4ChatClient : IChatClient
     /// <param name="options">Client settings.</param>
     /// <param name="logger">Receives debug messages about ignored options.</param>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> is null.</exception>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    /// <exception cref="Gemma4ModelLoadException">An adapter of <see cref="Gemma4ChatClientOptions.LoraAdapters"/> cannot be loaded for the model.</exception>
     public Gemma4ChatClient(Gemma4Model model, Gemma4ChatClientOptions? options = null, ILogger<Gemma4ChatClient>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         _model = model;
         _options = options ?? new Gemma4ChatClientOptions();
+        _options.Validate();
+        _defaults = WithClientAdapters(model, _options);
         _formatter = new Gemma4PromptFormatter(model.TemplateVariant) { PreserveThinking = _options.PreserveThinking };
         _metadata = new ChatClientMetadata("gemma4", null, model.ModelId);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
@@ -64,7 +69,7 @@ public sealed partial class Gemma4ChatClient : IChatClient
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var turn = ChatTurnPlanner.Plan(this, _model, _formatter, messages, options, _options.DefaultGenerationOptions, _options.ContextOverflow, _logger);
+        var turn = ChatTurnPlanner.Plan(this, _model, _formatter, messages, options, _defaults, _options.ContextOverflow, _logger);
 
         var responseId = NewId("resp");
         var messageId = NewId("msg");
@@ -132,4 +137,19 @@ public sealed partial class Gemma4ChatClient : IChatClient
     }
 
     private static string NewId(string prefix) => $"{prefix}_{Guid.NewGuid():N}";
+
+    /// <summary>The client's defaults, with its configured LoRA adapters (loaded now) where the defaults name none.</summary>
+    private static Gemma4GenerationOptions? WithClientAdapters(Gemma4Model model, Gemma4ChatClientOptions options)
+    {
+        var defaults = options.DefaultGenerationOptions;
+        if (options.LoraAdapters is not { Count: > 0 } configured || defaults?.Adapters is not null)
+        {
+            return defaults;
+        }
+
+        var adapters = configured.Select(a => new Gemma4AdapterScale(model.LoadAdapter(a.Path, a.Name), a.Scale)).ToList();
+        var copy = defaults is null ? new Gemma4GenerationOptions() : Gemma4ChatOptionsMapper.Copy(defaults);
+        copy.Adapters = adapters;
+        return copy;
+    }
 }

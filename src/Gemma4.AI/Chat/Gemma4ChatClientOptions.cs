@@ -14,4 +14,32 @@ public sealed class Gemma4ChatClientOptions
 
     /// <summary>Whether disposing the client disposes the model. Default false (the model is usually shared).</summary>
     public bool OwnsModel { get; set; }
+
+    /// <summary>
+    /// LoRA adapters the client loads for its model when it is created (an adapter already loaded under the same name from
+    /// the same file is shared) and applies to requests that choose no adapters themselves: the way to serve several
+    /// fine-tunes of one base model as several (keyed) clients. Empty by default.
+    /// </summary>
+    public IList<Gemma4LoraAdapterOptions> LoraAdapters { get; set; } = [];
+
+    /// <summary>Checks the settings.</summary>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
+    public void Validate()
+    {
+        var adapters = LoraAdapters ?? [];
+        for (var i = 0; i < adapters.Count; i++)
+        {
+            ArgumentNullException.ThrowIfNull(adapters[i], nameof(LoraAdapters));
+            try
+            {
+                adapters[i].Validate();
+            }
+            catch (ArgumentException e)
+            {
+                // Name the entry as configuration does (LoraAdapters:0:Path), so start-up errors point at the key.
+                var message = e.Message.Split(" (Parameter '", 2)[0];
+                throw new ArgumentException(message, $"{nameof(LoraAdapters)}:{i}:{e.ParamName}", e);
+            }
+        }
+    }
 }

@@ -70,7 +70,7 @@ internal static class Gemma4ChatOptionsMapper
         return folded == uint.MaxValue ? uint.MaxValue - 1 : folded;
     }
 
-    private static Gemma4GenerationOptions Copy(Gemma4GenerationOptions o) => new()
+    public static Gemma4GenerationOptions Copy(Gemma4GenerationOptions o) => new()
     {
         Temperature = o.Temperature,
         TopP = o.TopP,
@@ -85,6 +85,7 @@ internal static class Gemma4ChatOptionsMapper
         StopSequences = o.StopSequences is null ? null : [.. o.StopSequences],
         Grammar = o.Grammar,
         MaxConstrainedStringLength = o.MaxConstrainedStringLength,
+        Adapters = o.Adapters is null ? null : [.. o.Adapters],
     };
 
     private static void Check(bool ok, string name, object? value, string expected)

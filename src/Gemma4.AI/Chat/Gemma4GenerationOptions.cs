@@ -49,4 +49,12 @@ public sealed class Gemma4GenerationOptions
     /// such output end instead of running into <see cref="MaxOutputTokens"/>.
     /// </summary>
     public int? MaxConstrainedStringLength { get; set; }
+
+    /// <summary>
+    /// LoRA adapters (loaded for the client's model with <see cref="Gemma4Model.LoadAdapterAsync"/>) and their scales for
+    /// this request. An empty list runs the base model even where the client has default adapters. When null:
+    /// <c>ChatOptions.AdditionalProperties["gemma4.lora"]</c> (see <see cref="Gemma4ChatOptionsExtensions"/>), else the
+    /// client's <see cref="Gemma4ChatClientOptions.DefaultGenerationOptions"/>, else its <see cref="Gemma4ChatClientOptions.LoraAdapters"/>.
+    /// </summary>
+    public IList<Gemma4AdapterScale>? Adapters { get; set; }
 }

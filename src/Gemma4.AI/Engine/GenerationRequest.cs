@@ -1,3 +1,5 @@
+using Gemma4.AI.Lora;
+
 namespace Gemma4.AI.Engine;
 
 /// <summary>An immutable request for the engine: prompt tokens and how to generate after them.</summary>
@@ -22,6 +24,9 @@ internal sealed class GenerationRequest
     public int? MaxOutputTokens { get; init; }
 
     public IReadOnlyList<string> StopSequences { get; init; } = [];
+
+    /// <summary>The LoRA adapters and scales to decode with; only requests with equal sets share a decode step or a cached prefix.</summary>
+    public AdapterSet Adapters { get; init; } = AdapterSet.None;
 
     /// <summary>Test diagnostics: when set, receives the gap between the two largest logits before each sample.</summary>
     public List<float>? LogitGaps { get; init; }

@@ -9,10 +9,11 @@ internal sealed partial class InferenceEngine
     private void FillBatch()
     {
         _batch.Clear();
+        BeginAdapterStep();
         var generating = 0;
         foreach (var g in _active)
         {
-            if (g.IsGenerating)
+            if (g.IsGenerating && InAdapterStep(g))
             {
                 g.LogitsIndex = _batch.Add(g.LastToken, g.Slot!.Tokens.Count, g.Slot.Id, logits: true);
                 g.TokensInBatch = 1;
@@ -27,7 +28,7 @@ internal sealed partial class InferenceEngine
         var budget = Math.Min(_batch.Free, generating > 0 ? _settings.MicroBatchSize : _settings.BatchSize);
         foreach (var g in _active)
         {
-            if (g.IsGenerating)
+            if (g.IsGenerating || !InAdapterStep(g))
             {
                 continue;
             }

@@ -50,7 +50,8 @@ internal sealed partial class InferenceEngine
     private void SaveToDisk(ActiveGeneration g)
     {
         var slot = g.Slot!;
-        if (_prefixCache is null || g.Request.PromptTokens.Length - g.CachedPromptTokens < _prefixCache.MinTokens
+        // Saved states are keyed by model and tokens only: KV computed with LoRA adapters must not be stored as the base model's.
+        if (_prefixCache is null || !g.Request.Adapters.IsEmpty || g.Request.PromptTokens.Length - g.CachedPromptTokens < _prefixCache.MinTokens
             || slot.Tokens.Count != g.Request.PromptTokens.Length || _prefixCache.Contains(g.Request.PromptTokens))
         {
             return;

@@ -79,6 +79,8 @@ internal sealed partial class InferenceEngine : IDisposable
             throw new Gemma4ContextOverflowException(request.PromptTokens.Length, _settings.ContextSize);
         }
 
+        using var adapterLease = request.Adapters.Acquire(); // its adapters stay loaded until the request has left the engine
+
         // Back-pressure: at most MaxSequences running plus MaxQueued waiting.
         if (_settings.RejectWhenFull)
         {
@@ -199,6 +201,7 @@ internal sealed partial class InferenceEngine : IDisposable
         {
             while (!_disposing)
             {
+                FreeRetiredAdapters();
                 Admit();
                 ReleaseCancelled();
                 if (_active.Count == 0)
@@ -266,12 +269,15 @@ internal sealed partial class InferenceEngine : IDisposable
                 return; // preempted: wait until a running request ends, so preemption cannot repeat without progress
             }
 
-            if (_pool.Plan(g.Pending) is not { } plan)
+            if (_pool.Plan(g.Pending, g.Request.Adapters) is not { } plan)
             {
                 return; // every sequence is busy; keep FIFO order
             }
 
-            plan = RestoreFromDisk(plan, g.Pending);
+            if (g.Request.Adapters.IsEmpty)
+            {
+                plan = RestoreFromDisk(plan, g.Pending); // saved states hold the base model's KV only
+            }
 
             if (!HasRoomFor(g.Pending.Length - plan.Reuse + GenerationReserve, plan) && _active.Count > 0)
             {

@@ -12,6 +12,9 @@ internal sealed class RequestSampler(SafeLLamaSamplerChainHandle chain, IntPtr g
 {
     public int[] ExcludedTokens { get; } = excludedTokens;
 
+    /// <summary>True when the chain is only the greedy sampler: the token is the argmax, no chain work needed.</summary>
+    public bool IsPlainGreedy { get; init; }
+
     private IntPtr _grammar = grammar;
 
     public SafeLLamaSamplerChainHandle Chain { get; } = chain;

@@ -17,7 +17,7 @@ internal static unsafe class SamplerChainFactory
         {
             return p.Grammar is { } grammar
                 ? new RequestSampler(chain, CreateGrammarSampler(tokenizer.Vocab, grammar), SpecialTokensOutside(grammar, tokenizer))
-                : new RequestSampler(chain, IntPtr.Zero, []);
+                : new RequestSampler(chain, IntPtr.Zero, []) { IsPlainGreedy = p.Temperature <= 0 && !p.HasPenalties };
         }
         catch
         {

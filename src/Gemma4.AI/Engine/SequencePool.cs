@@ -1,3 +1,4 @@
+using Gemma4.AI.Lora;
 using Gemma4.AI.Native;
 using Microsoft.Extensions.Logging;
 
@@ -35,7 +36,7 @@ internal sealed partial class SequencePool
     /// Chooses a sequence for a prompt: the idle one sharing the longest prefix, unless a busy one shares a much longer
     /// prefix that can be copied; else an empty or least recently used one. Null when every sequence is busy.
     /// </summary>
-    public SlotPlan? Plan(int[] prompt)
+    public SlotPlan? Plan(int[] prompt, AdapterSet adapters)
     {
         SequenceSlot? best = null;
         var reuse = 0;
@@ -47,7 +48,7 @@ internal sealed partial class SequencePool
             }
 
             // At least one prompt token must be decoded to get logits for the first sample.
-            var common = Math.Min(slot.CommonPrefixLength(prompt), prompt.Length - 1);
+            var common = Math.Min(slot.CommonPrefixLength(prompt, adapters), prompt.Length - 1);
             if (best is null || common > reuse
                 || (common == reuse && (slot.Tokens.Count < best.Tokens.Count || (slot.Tokens.Count == best.Tokens.Count && slot.LastUsed < best.LastUsed))))
             {
@@ -67,7 +68,7 @@ internal sealed partial class SequencePool
         var shared = reuse;
         foreach (var slot in _settings.SwaFull || _settings.SlidingWindow <= 0 ? Slots : [])
         {
-            if (!slot.IsIdle && Math.Min(slot.CommonPrefixLength(prompt), prompt.Length - 1) is var common
+            if (!slot.IsIdle && Math.Min(slot.CommonPrefixLength(prompt, adapters), prompt.Length - 1) is var common
                 && common >= reuse + MinimumFork && common > shared && CanResumeAt(slot, common))
             {
                 source = slot;
@@ -110,6 +111,7 @@ internal sealed partial class SequencePool
         }
 
         slot.Owner = owner;
+        slot.Adapters = owner.Request.Adapters;
         slot.LastUsed = ++_clock;
         return reuse;
     }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Gemma4.AI.Lora;
 
 namespace Gemma4.AI.Engine;
 
@@ -25,6 +26,9 @@ internal sealed class SequenceSlot(int id)
     /// <summary>Leading tokens whose cells belong to <see cref="SharedWith"/> as well, so they are counted once.</summary>
     public int SharedPrefix { get; set; }
 
+    /// <summary>The adapters the cached cells were computed with: other adapters change every layer's K/V, so they cannot reuse them.</summary>
+    public AdapterSet Adapters { get; set; } = AdapterSet.None;
+
     public bool IsIdle => Owner is null;
 
     /// <summary>Cells this sequence holds that no other sequence accounts for.</summary>
@@ -32,4 +36,8 @@ internal sealed class SequenceSlot(int id)
 
     public int CommonPrefixLength(ReadOnlySpan<int> tokens) =>
         ((ReadOnlySpan<int>)CollectionsMarshal.AsSpan(Tokens)).CommonPrefixLength(tokens);
+
+    /// <summary>The cached prefix a request with <paramref name="adapters"/> can reuse: none when its adapters differ.</summary>
+    public int CommonPrefixLength(ReadOnlySpan<int> tokens, AdapterSet adapters) =>
+        adapters.Equals(Adapters) ? CommonPrefixLength(tokens) : 0;
 }

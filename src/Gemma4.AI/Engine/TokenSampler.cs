@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using Gemma4.AI.Native;
 using LLama.Native;
@@ -32,6 +33,15 @@ internal sealed unsafe class TokenSampler : IDisposable
     public int Sample(RequestSampler sampler, SafeLLamaContextHandle context, int batchIndex, in Utf8Guard utf8)
     {
         var logits = LlamaNative.GetLogitsIth(context, batchIndex);
+        if (sampler.IsPlainGreedy && !utf8.InsideCharacter
+            && TensorPrimitives.IndexOfMax(new ReadOnlySpan<float>(logits, _vocabulary)) is var best and >= 0
+            && !IsInvalidStart(best))
+        {
+            // The common greedy case is an argmax: no candidate array, no chain (what a native loop does).
+            LlamaNative.SamplerAccept(sampler.Chain, best);
+            return best;
+        }
+
         var token = SampleWith(sampler, logits, utf8, constrainFirst: false);
         if (token >= 0 && sampler.Grammar != IntPtr.Zero && !GrammarAllows(sampler.Grammar, token, logits[token]))
         {
@@ -117,6 +127,20 @@ internal sealed unsafe class TokenSampler : IDisposable
         }
 
         return _vocabulary;
+    }
+
+    // A byte-fallback token that cannot start a character (a continuation byte, or a byte UTF-8 never uses).
+    private bool IsInvalidStart(int token)
+    {
+        for (var b = 0x80; b < 0x100; b++)
+        {
+            if (_byteTokens[b] == token)
+            {
+                return !Utf8Guard.IsValidStart(b);
+            }
+        }
+
+        return false;
     }
 
     private static bool GrammarAllows(IntPtr grammar, int token, float logit)

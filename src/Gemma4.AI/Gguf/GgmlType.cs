@@ -37,6 +37,8 @@ internal enum GgmlType : uint
     TQ2_0 = 35,
     MXFP4 = 39,
     NVFP4 = 40,
+    Q1_0 = 41,
+    Q2_0 = 42,
 }
 
 /// <summary>Block layout of each ggml type: how many elements share a block and how many bytes a block takes.</summary>
@@ -64,6 +66,8 @@ internal static class GgmlTypeInfo
             GgmlType.IQ4_NL => (32, 18),
             GgmlType.MXFP4 => (32, 17),
             GgmlType.NVFP4 => (64, 36),
+            GgmlType.Q1_0 => (128, 18),
+            GgmlType.Q2_0 => (64, 18),
             GgmlType.Q2_K => (256, 84),
             GgmlType.Q3_K => (256, 110),
             GgmlType.Q4_K => (256, 144),

@@ -32,6 +32,7 @@ public static class Gemma4ChatClientServiceCollectionExtensions
         Action<Gemma4ChatClientOptions>? configureClient = null)
     {
         var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Chat, null, configureModel, configureClient);
+        AddValidation(services, registration);
         return services.AddChatClient(sp => CreateClient(sp, registration));
     }
 
@@ -46,6 +47,7 @@ public static class Gemma4ChatClientServiceCollectionExtensions
         Action<Gemma4ChatClientOptions>? configureClient = null)
     {
         var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Chat, null, configuration, configureClient);
+        AddValidation(services, registration);
         return services.AddChatClient(sp => CreateClient(sp, registration));
     }
 
@@ -63,6 +65,7 @@ public static class Gemma4ChatClientServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(serviceKey);
         var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Chat, serviceKey, configureModel, configureClient);
+        AddValidation(services, registration);
         return services.AddKeyedChatClient(serviceKey, sp => CreateClient(sp, registration));
     }
 
@@ -80,7 +83,15 @@ public static class Gemma4ChatClientServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(serviceKey);
         var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Chat, serviceKey, configuration, configureClient);
+        AddValidation(services, registration);
         return services.AddKeyedChatClient(serviceKey, sp => CreateClient(sp, registration));
+    }
+
+    private static void AddValidation(IServiceCollection services, Gemma4ModelRegistration registration)
+    {
+        services.AddSingleton<IValidateOptions<Gemma4ChatClientOptions>>(
+            new Gemma4ClientOptionsValidator<Gemma4ChatClientOptions>(registration, Gemma4ServiceRegistrar.ChatSection, static o => o.Validate()));
+        services.AddOptions<Gemma4ChatClientOptions>(registration.OptionsName).ValidateOnStart();
     }
 
     private static Gemma4ChatClient CreateClient(IServiceProvider services, Gemma4ModelRegistration registration)
@@ -91,6 +102,8 @@ public static class Gemma4ChatClientServiceCollectionExtensions
         {
             DefaultGenerationOptions = configured.DefaultGenerationOptions,
             PreserveThinking = configured.PreserveThinking,
+            ContextOverflow = configured.ContextOverflow,
+            LoraAdapters = configured.LoraAdapters, // loaded at host start-up already (Gemma4ModelLoadingService): shared by name
             OwnsModel = false, // the registry owns it: other registrations may share it
         };
         return new Gemma4ChatClient(model, options, services.GetService<ILogger<Gemma4ChatClient>>());

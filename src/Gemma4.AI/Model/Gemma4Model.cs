@@ -97,6 +97,13 @@ public sealed partial class Gemma4Model : IDisposable
     /// <summary>Size of the GGUF file in bytes.</summary>
     public long FileSizeBytes => Info.FileLength;
 
+    /// <summary>
+    /// The file's llama.cpp file type (<c>general.file_type</c>) as a <see cref="Gemma4QuantizationType"/>; null when the file
+    /// does not say or uses a type outside that list (<see cref="Quantization"/> still names it).
+    /// </summary>
+    public Gemma4QuantizationType? QuantizationType =>
+        Info.FileType is { } fileType && Enum.IsDefined(typeof(Gemma4QuantizationType), (int)fileType) ? (Gemma4QuantizationType)fileType : null;
+
     /// <summary>The compute devices available when the model was loaded (layers go to GPUs when <see cref="Gemma4ModelOptions.GpuLayerCount"/> is not 0).</summary>
     public IReadOnlyList<Gemma4Device> Devices { get; private init; } = [];
 
@@ -209,6 +216,7 @@ public sealed partial class Gemma4Model : IDisposable
 
         _engine?.Dispose();
         _context?.Dispose();
+        FreeAllAdapters(); // after the context that used them, before the weights they were made for
         _weights.Dispose();
     }
 
