@@ -25,7 +25,7 @@ public sealed class CancellationTests
         Assert.True(promptTokens > 10000, $"the prompt has only {promptTokens} tokens");
 
         using var cts = new CancellationTokenSource();
-        var request = client.GetResponseAsync(document, new ChatOptions { MaxOutputTokens = 4 }, cts.Token);
+        var request = client.GetResponseAsync(document, new ChatOptions { Temperature = 0, MaxOutputTokens = 4 }, cts.Token);
         await Task.Delay(400);
         Assert.False(request.IsCompleted, "the long prompt decode finished before it could be cancelled");
 
@@ -52,7 +52,7 @@ public sealed class CancellationTests
         await cts.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.GetResponseAsync("hi", cancellationToken: cts.Token));
-        var ok = await client.GetResponseAsync("hi", new ChatOptions { MaxOutputTokens = 2 });
+        var ok = await client.GetResponseAsync("hi", new ChatOptions { Temperature = 0, MaxOutputTokens = 2 });
         Assert.Equal(2, ok.Usage!.OutputTokenCount);
     }
 
@@ -66,12 +66,12 @@ public sealed class CancellationTests
         using var client = new Gemma4ChatClient(model);
 
         // Read two updates of an endless answer, then walk away.
-        await foreach (var _ in client.GetStreamingResponseAsync("Ramble on.", new ChatOptions { MaxOutputTokens = 100000 }).Take(2))
+        await foreach (var _ in client.GetStreamingResponseAsync("Ramble on.", EndlessOptions.Create()).Take(2))
         {
         }
 
         // With a single sequence, this only completes if the abandoned one was released.
-        var next = await client.GetResponseAsync("Next.", new ChatOptions { MaxOutputTokens = 3 }).WaitAsync(TimeSpan.FromSeconds(30));
+        var next = await client.GetResponseAsync("Next.", new ChatOptions { Temperature = 0, MaxOutputTokens = 3 }).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(3, next.Usage!.OutputTokenCount);
     }
 }

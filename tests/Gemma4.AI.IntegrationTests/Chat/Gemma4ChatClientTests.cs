@@ -152,7 +152,7 @@ public sealed class Gemma4ChatClientTests(TinyChatModel fixture) : IClassFixture
 
         var temperature = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => client.GetResponseAsync("hi", new ChatOptions { Temperature = -1 }));
         var topP = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => client.GetResponseAsync("hi", new ChatOptions { TopP = 1.5f }));
-        var max = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => client.GetResponseAsync("hi", new ChatOptions { MaxOutputTokens = 0 }));
+        var max = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => client.GetResponseAsync("hi", new ChatOptions { Temperature = 0, MaxOutputTokens = 0 }));
 
         Assert.Contains("Temperature", temperature.Message, StringComparison.Ordinal);
         Assert.Contains("TopP", topP.Message, StringComparison.Ordinal);
@@ -216,7 +216,7 @@ public sealed class Gemma4ChatClientTests(TinyChatModel fixture) : IClassFixture
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => client.GetResponseAsync("hi", options));
 
         Assert.Contains("grammar allows no token", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(2, (await client.GetResponseAsync("hi", new ChatOptions { MaxOutputTokens = 2 })).Usage!.OutputTokenCount);
+        Assert.Equal(2, (await client.GetResponseAsync("hi", new ChatOptions { Temperature = 0, MaxOutputTokens = 2 })).Usage!.OutputTokenCount);
     }
 
     [Fact]

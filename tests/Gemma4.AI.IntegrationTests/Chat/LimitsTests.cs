@@ -16,14 +16,14 @@ public sealed class LimitsTests
         using var model = await Gemma4Model.LoadAsync(options);
         using var client = new Gemma4ChatClient(model);
 
-        await using var running = client.GetStreamingResponseAsync("go on", new ChatOptions { MaxOutputTokens = 100_000 }).GetAsyncEnumerator();
+        await using var running = client.GetStreamingResponseAsync("go on", EndlessOptions.Create()).GetAsyncEnumerator();
         Assert.True(await running.MoveNextAsync());
 
         var ex = await Assert.ThrowsAsync<Gemma4QueueFullException>(() => client.GetResponseAsync("me too"));
         Assert.Equal(1, ex.Capacity);
 
         await running.DisposeAsync(); // abandoning the stream frees its place
-        var later = await client.GetResponseAsync("now", new ChatOptions { MaxOutputTokens = 2 });
+        var later = await client.GetResponseAsync("now", new ChatOptions { Temperature = 0, MaxOutputTokens = 2 });
         Assert.Equal(2, later.Usage!.OutputTokenCount);
     }
 
@@ -36,7 +36,7 @@ public sealed class LimitsTests
         using var model = await Gemma4Model.LoadAsync(options);
         using var client = new Gemma4ChatClient(model);
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => client.GetResponseAsync($"q{i}", new ChatOptions { MaxOutputTokens = 3 })));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => client.GetResponseAsync($"q{i}", new ChatOptions { Temperature = 0, MaxOutputTokens = 3 })));
 
         Assert.All(responses, r => Assert.Equal(3, r.Usage!.OutputTokenCount));
     }
@@ -59,7 +59,7 @@ public sealed class LimitsTests
         using var lenient = new Gemma4ChatClient(model, new Gemma4ChatClientOptions { ContextOverflow = Gemma4ContextOverflowPolicy.DropOldestMessages });
 
         await Assert.ThrowsAsync<Gemma4ContextOverflowException>(() => strict.GetResponseAsync(history));
-        var response = await lenient.GetResponseAsync(history, new ChatOptions { MaxOutputTokens = 8 });
+        var response = await lenient.GetResponseAsync(history, new ChatOptions { Temperature = 0, MaxOutputTokens = 8 });
 
         Assert.InRange(response.Usage!.InputTokenCount!.Value, 1, 1024 - 8);
         Assert.Equal(8, response.Usage.OutputTokenCount);

@@ -103,7 +103,7 @@ public sealed class ModelLifetimeTests
         using var model = await Gemma4Model.LoadAsync(options);
         using var client = new Gemma4ChatClient(model);
 
-        var response = await client.GetResponseAsync("hi", new ChatOptions { MaxOutputTokens = 3 });
+        var response = await client.GetResponseAsync("hi", new ChatOptions { Temperature = 0, MaxOutputTokens = 3 });
         Assert.Equal(3, response.Usage!.OutputTokenCount);
     }
 
@@ -113,7 +113,7 @@ public sealed class ModelLifetimeTests
         var options = TinyChatModel.Options(TestModels.TestModels.Gemma4());
         var model = await Gemma4Model.LoadAsync(options);
         var client = new Gemma4ChatClient(model);
-        var stream = client.GetStreamingResponseAsync("go", new ChatOptions { MaxOutputTokens = 1_000_000 }).GetAsyncEnumerator();
+        var stream = client.GetStreamingResponseAsync("go", EndlessOptions.Create()).GetAsyncEnumerator();
         Assert.True(await stream.MoveNextAsync());
 
         model.Dispose();
@@ -134,7 +134,7 @@ public sealed class ModelLifetimeTests
         {
             using var model = await Gemma4Model.LoadAsync(options);
             using var client = new Gemma4ChatClient(model);
-            await client.GetResponseAsync("hi", new ChatOptions { MaxOutputTokens = 1 });
+            await client.GetResponseAsync("hi", new ChatOptions { Temperature = 0, MaxOutputTokens = 1 });
         }
     }
 
