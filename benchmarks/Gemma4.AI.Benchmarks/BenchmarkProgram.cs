@@ -213,7 +213,7 @@ internal static class BenchmarkProgram
             SetupComparison.CheckReportedSettings(ourLog, native.LogLines, sink);
             return native;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or PlatformNotSupportedException or IOException)
+        catch (Exception ex) when (ex is InvalidOperationException or PlatformNotSupportedException or IOException or TimeoutException)
         {
             native?.Dispose();
             sink.Note($"native loop unavailable, native figures are NaN: {ex.Message}");

@@ -33,6 +33,7 @@ internal sealed class NativeLoop : IDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _log = new();
+    private readonly TaskCompletionSource _logReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly bool _echoLog;
     private bool _disposed;
 
@@ -44,6 +45,12 @@ internal sealed class NativeLoop : IDisposable
         {
             if (e.Data is { } line)
             {
+                if (line == "READY")
+                {
+                    _logReady.TrySetResult();
+                    return;
+                }
+
                 _log.Enqueue(line);
                 if (_echoLog)
                 {
@@ -94,6 +101,8 @@ internal sealed class NativeLoop : IDisposable
                 {
                     loop.Ready = ParseFields(line["READY ".Length..]);
                     loop.Banner = banner;
+                    // stderr is a separate pipe: wait until its reader has every set-up log line too.
+                    await loop._logReady.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
                     return loop;
                 }
 

@@ -540,6 +540,9 @@ int main(int argc, char **argv) {
     const struct llama_vocab *vocab = llama_model_get_vocab(model);
     struct state st = {.ctx = ctx, .n_vocab = llama_vocab_n_tokens(vocab), .n_batch = s.batch,
                        .sample_argmax = s.sample_argmax, .batch = llama_batch_init(s.batch, 0, 1)};
+    /* The same marker on stderr first: a reader of both pipes then knows it has every log line of the set-up. */
+    fprintf(stderr, "READY\n");
+    fflush(stderr);
     printf("READY vocab=%d ctx=%u batch=%d ubatch=%d seq=%d threads=%d/%d fa=%d swa_full=%d ngl=%d sample=%s "
            "sizeof_mparams=%zu off_mparams_load_mode=%zu off_mparams_kv_overrides=%zu "
            "sizeof_cparams=%zu off_cparams_n_threads=%zu off_cparams_type_k=%zu off_cparams_samplers=%zu\n",
