@@ -39,7 +39,9 @@ internal sealed class BenchmarkContext(
 
     public CpuMonitor Monitor => monitor;
 
-    public PairedRunner Runner { get; } = new(monitor, sink, options.MaxOtherCpu);
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+
+    public PairedRunner Runner => field ??= new(monitor, sink, options.MaxOtherCpu, () => _clock.Elapsed < plan.ExtraPairBudget);
 
     public PromptFactory Prompts { get; } = new(model, client.Formatter);
 

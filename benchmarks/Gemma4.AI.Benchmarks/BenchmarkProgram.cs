@@ -17,6 +17,7 @@ internal static class BenchmarkProgram
     [
         ("pp", PromptProcessingFigure.RunAsync),
         ("tg", GenerationFigure.RunAsync),
+        ("overhead", OverheadFigure.RunAsync),
         ("concurrent", ConcurrencyFigure.RunAsync),
         ("ttft", TurnTwoFigure.RunAsync),
         ("restore", PersistentCacheFigure.RunAsync),

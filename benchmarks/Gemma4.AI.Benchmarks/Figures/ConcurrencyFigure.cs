@@ -62,6 +62,40 @@ internal static class ConcurrencyFigure
         sink.Spread($"tps.concurrent{streams}", outcome.B, string.Empty);
         sink.Note(string.Create(CultureInfo.InvariantCulture,
             $"concurrent: {n} greedy tokens per stream after a cached {plan.TgPromptTokens}-token prompt; throughput = output tokens / wall time from the first call to the last final update"));
+
+        if (ctx.Native is { } native)
+        {
+            await CompareWithNativeAsync(ctx, native, prompts[0].Tokens, streams, n, Concurrent);
+        }
+    }
+
+    /// <summary>
+    /// The same batching in the native loop (one prompt shared by every sequence, then steps of one token per
+    /// sequence): how far the hardware lets batching go, and how close the engine's streams come to it.
+    /// </summary>
+    private static async Task CompareWithNativeAsync(
+        BenchmarkContext ctx, Native.NativeLoop native, int[] prompt, int streams, int n, Func<int, Task<SideValue>> ours)
+    {
+        await native.SetTokensAsync(prompt);
+        var nativeSpeedups = new List<double>();
+        async Task<SideValue> NativeBatched(int rep)
+        {
+            var single = n / (await native.ParallelAsync(1, n) / 1e6);
+            var batched = streams * n / (await native.ParallelAsync(streams, n) / 1e6);
+            nativeSpeedups.Add(batched / single);
+            return new SideValue(batched, true, string.Create(CultureInfo.InvariantCulture, $"native single stream {single:F2} tok/s"));
+        }
+
+        var outcome = await ctx.Runner.RunAsync("concurrent vs native", ctx.Plan.ConcurrentPairs, alternate: true, NativeBatched, ours,
+            (a, b) => b / a, ($"native{streams}", $"chatclient{streams}", "tok/s"));
+        var name = $"ratio.concurrent{streams}.chatclient_vs_native";
+        ctx.Sink.Result(name, outcome.Ratio.Median);
+        ctx.Sink.Result($"tps.concurrent{streams}.native", outcome.A.Median);
+        ctx.Sink.Result($"ratio.concurrent{streams}_vs_single.native", Summary.Of(nativeSpeedups).Median);
+        ctx.Sink.Spread(name, outcome.Ratio, outcome.Detail);
+        ctx.Sink.Spread($"ratio.concurrent{streams}_vs_single.native", Summary.Of(nativeSpeedups), "(native batched steps vs native single-stream steps, same rep)");
+        ctx.Sink.Note(string.Create(CultureInfo.InvariantCulture,
+            $"concurrent vs native: the native loop times only its {n} batched steps (prefill untimed, one shared prompt); the chat client's wall time also covers admitting the streams one prompt per step ({streams - 1} extra steps)"));
     }
 
     private static async Task<(StreamRecord[] Records, TimeSpan Wall)> RunConcurrentAsync(

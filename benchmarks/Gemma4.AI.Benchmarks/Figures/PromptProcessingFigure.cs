@@ -28,7 +28,9 @@ internal static class PromptProcessingFigure
         {
             if (!prompts.TryGetValue(rep, out var p))
             {
-                var (message, tokens) = ctx.Prompts.UserMessageDecoding(Head(rep), 1000 + rep, plan.PpTokens, ctx.PredictReuse);
+                // The warm-up (rep -1) only needs to run the code paths once: a short prompt.
+                var length = rep < 0 ? Math.Min(64, plan.PpTokens) : plan.PpTokens;
+                var (message, tokens) = ctx.Prompts.UserMessageDecoding(Head(rep), 1000 + rep, length, ctx.PredictReuse);
                 p = (message, tokens, ctx.PredictReuse(tokens));
                 prompts[rep] = p;
             }

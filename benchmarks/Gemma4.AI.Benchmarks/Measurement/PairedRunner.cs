@@ -28,9 +28,9 @@ internal sealed record PairedOutcome(Summary Ratio, Summary A, Summary B, IReadO
 /// other processes took during each side. Pairs during which others took more than the allowed share of the machine
 /// are dropped and replaced (up to a limit); the ratio is summarised over the clean pairs.
 /// </summary>
-internal sealed class PairedRunner(CpuMonitor monitor, ResultSink sink, double maxOtherCpu)
+internal sealed class PairedRunner(CpuMonitor monitor, ResultSink sink, double maxOtherCpu, Func<bool> extraPairsAllowed)
 {
-    /// <summary>Runs pairs until <paramref name="wanted"/> are clean or the extra-pair limit is reached.</summary>
+    /// <summary>Runs pairs until <paramref name="wanted"/> are clean or the extra-pair limit (count or time budget) is reached.</summary>
     /// <param name="label">Name shown in the progress lines.</param>
     /// <param name="wanted">Clean pairs wanted.</param>
     /// <param name="alternate">Swap the order every other pair (false when B depends on A, as turn 2 on turn 1).</param>
@@ -53,7 +53,7 @@ internal sealed class PairedRunner(CpuMonitor monitor, ResultSink sink, double m
         var limit = wanted + (int)Math.Ceiling(wanted * BenchmarkPlan.ExtraPairFactor);
         var pairs = new List<PairRecord>();
         var clean = 0;
-        for (var i = 0; i < limit && clean < wanted; i++)
+        for (var i = 0; i < limit && clean < wanted && (i < wanted || extraPairsAllowed()); i++)
         {
             SideRecord a, b;
             if (!alternate || i % 2 == 0)

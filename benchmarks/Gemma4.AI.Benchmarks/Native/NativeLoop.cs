@@ -186,6 +186,13 @@ internal sealed class NativeLoop : IDisposable
         return new NativeGeneration(long.Parse(reply["us"], CultureInfo.InvariantCulture), tokens);
     }
 
+    /// <summary>Batched generation: the prompt shared by <paramref name="streams"/> sequences, then <paramref name="steps"/> steps of one token each; returns microseconds.</summary>
+    public async Task<long> ParallelAsync(int streams, int steps)
+    {
+        var reply = ParseFields(await CommandAsync(string.Create(CultureInfo.InvariantCulture, $"par {streams} {steps}"), "PAR"));
+        return long.Parse(reply["us"], CultureInfo.InvariantCulture);
+    }
+
     public void Dispose()
     {
         if (_disposed)

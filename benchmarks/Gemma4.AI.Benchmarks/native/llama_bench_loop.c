@@ -22,6 +22,9 @@
  *                                                                       -> PP n=<n-k> us=<microseconds> next=<token>
  *     gen <n>                continue after prefill: n single-token decodes, each followed by sampling
  *                                                                       -> TG n=<n> us=<microseconds> tokens=<t1,t2,...>
+ *     par <s> <n>            batched generation: decode the prompt in sequence 0, share it with sequences 1..s-1,
+ *                            then n steps that each decode one token of every sequence and sample each
+ *                                                                       -> PAR s=<s> n=<n> us=<microseconds>
  *     quit
  *   Errors answer "ERR <message>".
  */
@@ -143,6 +146,7 @@ extern float *llama_get_logits_ith(struct llama_context *ctx, int32_t i);
 extern void llama_synchronize(struct llama_context *ctx);
 extern llama_memory_t llama_get_memory(const struct llama_context *ctx);
 extern void llama_memory_clear(llama_memory_t mem, bool data);
+extern void llama_memory_seq_cp(llama_memory_t mem, llama_seq_id src, llama_seq_id dst, llama_pos p0, llama_pos p1);
 /* From libggml.so: backend modules (e.g. a CUDA build) and the device list. */
 extern void *ggml_backend_load(const char *path);
 extern size_t ggml_backend_dev_count(void);
@@ -272,13 +276,17 @@ static llama_token argmax(const float *logits, int n) {
     return best;
 }
 
-static void batch_add(struct llama_batch *b, llama_token token, llama_pos pos, bool logits) {
+static void batch_add_seq(struct llama_batch *b, llama_token token, llama_pos pos, llama_seq_id seq, bool logits) {
     int i = b->n_tokens++;
     b->token[i] = token;
     b->pos[i] = pos;
     b->n_seq_id[i] = 1;
-    b->seq_id[i][0] = 0;
+    b->seq_id[i][0] = seq;
     b->logits[i] = logits;
+}
+
+static void batch_add(struct llama_batch *b, llama_token token, llama_pos pos, bool logits) {
+    batch_add_seq(b, token, pos, 0, logits);
 }
 
 /* Decodes tokens[from, to) at positions from.., in chunks of n_batch; logits for the last token when asked. */
@@ -361,6 +369,46 @@ static int64_t run_gen(struct state *st, int n, llama_token *out, char *err, siz
     return t1 - t0;
 }
 
+/* Batched generation of s sequences sharing the prompt: n steps of s tokens; returns microseconds or -1. */
+static int64_t run_parallel(struct state *st, int s, int n, int n_seq_max, char *err, size_t err_len) {
+    if (s < 1 || s > n_seq_max || s > st->n_batch || n < 1 || st->n_tokens < 1) {
+        snprintf(err, err_len, "par needs tokens, 1 <= s <= %d sequences and n >= 1", n_seq_max);
+        return -1;
+    }
+
+    int64_t prefill = run_prefill(st, 0, err, err_len);
+    if (prefill < 0) return -1;
+    llama_memory_t mem = llama_get_memory(st->ctx);
+    for (int q = 1; q < s; q++) {
+        llama_memory_seq_cp(mem, 0, q, -1, -1);
+    }
+
+    llama_token next[256];
+    for (int q = 0; q < s && q < 256; q++) next[q] = st->next;
+    int64_t t0 = now_us();
+    for (int i = 0; i < n; i++) {
+        st->batch.n_tokens = 0;
+        for (int q = 0; q < s; q++) {
+            batch_add_seq(&st->batch, next[q], st->n_past, q, true);
+        }
+
+        int rc = llama_decode(st->ctx, st->batch);
+        if (rc != 0) {
+            snprintf(err, err_len, "llama_decode returned %d at step %d", rc, i);
+            st->primed = false;
+            return -1;
+        }
+
+        st->n_past++;
+        for (int q = 0; q < s; q++) {
+            next[q] = argmax(llama_get_logits_ith(st->ctx, q), st->n_vocab);
+        }
+    }
+    int64_t t1 = now_us();
+    st->primed = false;
+    return t1 - t0;
+}
+
 static int ensure_tokens(struct state *st, int n) {
     if (n <= st->cap_tokens) return 0;
     llama_token *grown = realloc(st->tokens, (size_t)n * sizeof(llama_token));
@@ -370,7 +418,7 @@ static int ensure_tokens(struct state *st, int n) {
     return 0;
 }
 
-static int serve(struct state *st) {
+static int serve(struct state *st, int n_seq_max) {
     char *line = NULL;
     size_t cap = 0;
     char err[256];
@@ -421,6 +469,15 @@ static int serve(struct state *st) {
                     for (int i = 0; i < n; i++) printf(i ? ",%d" : "%d", gen[i]);
                     printf("\n");
                 }
+            }
+        } else if (strncmp(line, "par ", 4) == 0) {
+            int s = 0, n = 0;
+            if (sscanf(line + 4, "%d %d", &s, &n) != 2 || s > 256) {
+                printf("ERR par needs <streams <= 256> <steps>\n");
+            } else {
+                int64_t us = run_parallel(st, s, n, n_seq_max, err, sizeof err);
+                if (us < 0) printf("ERR %s\n", err);
+                else printf("PAR s=%d n=%d us=%lld\n", s, n, (long long)us);
             }
         } else if (strcmp(line, "quit") == 0) {
             break;
@@ -552,7 +609,7 @@ int main(int argc, char **argv) {
            sizeof(struct llama_context_params), offsetof(struct llama_context_params, n_threads),
            offsetof(struct llama_context_params, type_k), offsetof(struct llama_context_params, samplers));
 
-    int rc = s.serve ? serve(&st) : standalone(&st, &s, vocab);
+    int rc = s.serve ? serve(&st, s.seq_max) : standalone(&st, &s, vocab);
 
     free(st.tokens);
     llama_batch_free(st.batch);
