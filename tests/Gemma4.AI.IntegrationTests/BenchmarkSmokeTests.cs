@@ -1,23 +1,18 @@
 using Gemma4.AI.Benchmarks;
 using Gemma4.AI.Benchmarks.Measurement;
 using Gemma4.AI.Benchmarks.Options;
+using Gemma4.AI.IntegrationTests.Support;
 using Xunit.Abstractions;
 
 namespace Gemma4.AI.IntegrationTests;
-
-/// <summary>Runs alone: the benchmark measures CPU taken by others and compares llama.cpp's process-wide log lines.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class BenchmarkSmokeGroup
-{
-    public const string Name = "Benchmark smoke (not parallel)";
-}
 
 /// <summary>
 /// The benchmark program's tiny mode, shortened: compiles the native C loop against the bundled libllama.so, runs
 /// every figure once on the tiny model and checks that each one printed a number. Catches a broken native build,
 /// protocol or figure in seconds; the numbers themselves are meaningless on the tiny model.
 /// </summary>
-[Collection(BenchmarkSmokeGroup.Name)]
+// Runs alone: it measures the CPU that others take and compares llama.cpp's process-wide log lines.
+[Collection(SerialTests.Name)]
 public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
 {
     private static readonly string[] Measured =

@@ -16,6 +16,7 @@ internal sealed unsafe class RawDecodeLoop : IDisposable
 {
     private readonly SafeLLamaContextHandle _context;
     private readonly NativeBatch _batch;
+    private readonly TokenSampler _sampler;
     private readonly IntPtr _memory;
     private readonly int _vocabulary;
     private readonly int _batchSize;
@@ -25,6 +26,7 @@ internal sealed unsafe class RawDecodeLoop : IDisposable
         _context = context;
         _batchSize = batchSize;
         _batch = new NativeBatch(batchSize);
+        _sampler = new TokenSampler(vocabulary);
         _memory = LlamaNative.GetMemory(context);
         _vocabulary = vocabulary;
     }
@@ -46,7 +48,8 @@ internal sealed unsafe class RawDecodeLoop : IDisposable
 
     /// <summary>
     /// Decodes the prompt (untimed), then times <paramref name="steps"/> single-token decodes, each followed by picking
-    /// the next token with a plain argmax or with <paramref name="sampler"/>; returns milliseconds per token.
+    /// the next token with a plain argmax or with <paramref name="sampler"/> the way the engine samples (its
+    /// <see cref="TokenSampler"/>); returns milliseconds per token.
     /// </summary>
     public double Generate(int[] prompt, int steps, SafeLLamaSamplerChainHandle? sampler)
     {
@@ -81,6 +84,7 @@ internal sealed unsafe class RawDecodeLoop : IDisposable
     public void Dispose()
     {
         _batch.Dispose();
+        _sampler.Dispose();
         _context.Dispose();
     }
 
@@ -97,7 +101,7 @@ internal sealed unsafe class RawDecodeLoop : IDisposable
     {
         if (sampler is not null)
         {
-            return LlamaNative.SamplerSample(sampler, _context, index);
+            return _sampler.Sample(sampler, _context, index);
         }
 
         var logits = new ReadOnlySpan<float>(LlamaNative.GetLogitsIth(_context, index), _vocabulary);

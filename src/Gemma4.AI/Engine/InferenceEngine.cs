@@ -34,6 +34,7 @@ internal sealed partial class InferenceEngine : IDisposable
     private readonly SemaphoreSlim _wake = new(0);
     private readonly Thread _thread;
     private readonly byte[] _pieceBuffer = new byte[256];
+    private readonly TokenSampler _sampler;
     private long _clock;
     private volatile bool _disposing;
     private int _disposed;
@@ -47,6 +48,7 @@ internal sealed partial class InferenceEngine : IDisposable
         _memory = LlamaNative.GetMemory(context);
         _slots = Enumerable.Range(0, settings.MaxSequences).Select(i => new SequenceSlot(i)).ToArray();
         _batch = new NativeBatch(settings.BatchSize);
+        _sampler = new TokenSampler(tokenizer.VocabularySize);
         unsafe
         {
             LlamaNative.SetAbortCallback(context, AbortSignal.Callback, _abort.Data);
@@ -127,6 +129,7 @@ internal sealed partial class InferenceEngine : IDisposable
         _wake.Release();
         _thread.Join();
         _batch.Dispose();
+        _sampler.Dispose();
         _abort.Dispose();
         _wake.Dispose();
     }
@@ -488,7 +491,17 @@ internal sealed partial class InferenceEngine : IDisposable
             }
 
             g.Request.LogitGaps?.Add(TopTwoGap(g.LogitsIndex));
-            var token = LlamaNative.SamplerSample(g.Sampler!, _context, g.LogitsIndex);
+            var token = _sampler.Sample(g.Sampler!, _context, g.LogitsIndex);
+            if (token < 0)
+            {
+                // Only a grammar can forbid every token; llama.cpp would abort the process on the next accept.
+                g.Fail(new InvalidOperationException(
+                    $"The grammar allows no token after {g.OutputTokens} generated tokens (it may require a token the vocabulary cannot produce there)."));
+                Release(g);
+                _active.RemoveAt(i--);
+                continue;
+            }
+
             if (g.FirstTokenAt == 0)
             {
                 g.FirstTokenAt = Stopwatch.GetTimestamp();

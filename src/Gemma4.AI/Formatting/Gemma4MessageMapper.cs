@@ -11,8 +11,11 @@ internal static class Gemma4MessageMapper
     public static bool IsThinkingEnabled(ChatOptions? options) =>
         options?.Reasoning?.Effort is { } effort && effort != ReasoningEffort.None;
 
-    /// <summary>The template's <c>tools</c>: every <see cref="AIFunctionDeclaration"/> in <see cref="ChatOptions.Tools"/>.</summary>
-    public static List<TemplateTool> ToTemplateTools(ChatOptions? options) =>
+    /// <summary>
+    /// The template's <c>tools</c>: every <see cref="AIFunctionDeclaration"/> in <see cref="ChatOptions.Tools"/>, or none
+    /// when <see cref="ChatOptions.ToolMode"/> is <see cref="ChatToolMode.None"/> (the model must not call them).
+    /// </summary>
+    public static List<TemplateTool> ToTemplateTools(ChatOptions? options) => options?.ToolMode is NoneChatToolMode ? [] :
         options?.Tools?.OfType<AIFunctionDeclaration>()
             .Select(f => new TemplateTool(f.Name, f.Description ?? string.Empty, TemplateValueConverter.FromJson(f.JsonSchema)))
             .ToList() ?? [];

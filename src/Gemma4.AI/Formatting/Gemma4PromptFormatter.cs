@@ -37,7 +37,8 @@ namespace Gemma4.AI.Formatting;
 /// <see cref="AIJsonUtilities.DefaultOptions"/>, and its JSON is used. JSON numbers without fraction or exponent are
 /// integers, the others floats printed like Python (<c>3.0</c>, <c>1e-05</c>).</item>
 /// <item>Tools: every <see cref="AIFunctionDeclaration"/> in <see cref="ChatOptions.Tools"/> is declared as
-/// <c>{name: Name, description: Description, parameters: JsonSchema}</c>, regardless of <see cref="ChatOptions.ToolMode"/>;
+/// <c>{name: Name, description: Description, parameters: JsonSchema}</c>, unless <see cref="ChatOptions.ToolMode"/> is
+/// <see cref="ChatToolMode.None"/> (then no tool is declared);
 /// other tools and <see cref="AIFunctionDeclaration.ReturnJsonSchema"/> are not rendered.</item>
 /// <item>Thinking (<c>enable_thinking</c>) is on when <see cref="ReasoningOptions.Effort"/> is set to anything but
 /// <see cref="ReasoningEffort.None"/>.</item>

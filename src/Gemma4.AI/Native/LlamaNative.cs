@@ -77,6 +77,12 @@ internal static unsafe partial class LlamaNative
     [LibraryImport(LibraryName, EntryPoint = "llama_sampler_sample")]
     public static partial int SamplerSample(SafeLLamaSamplerChainHandle chain, SafeLLamaContextHandle ctx, int index);
 
+    [LibraryImport(LibraryName, EntryPoint = "llama_sampler_apply")]
+    public static partial void SamplerApply(SafeLLamaSamplerChainHandle chain, TokenDataArray* candidates);
+
+    [LibraryImport(LibraryName, EntryPoint = "llama_sampler_accept")]
+    public static partial void SamplerAccept(SafeLLamaSamplerChainHandle chain, int token);
+
     [LibraryImport(LibraryName, EntryPoint = "llama_get_memory")]
     public static partial IntPtr GetMemory(SafeLLamaContextHandle ctx);
 
@@ -107,4 +113,24 @@ internal static unsafe partial class LlamaNative
 
     [LibraryImport(LibraryName, EntryPoint = "llama_set_embeddings")]
     public static partial void SetEmbeddings(SafeLLamaContextHandle ctx, [MarshalAs(UnmanagedType.U1)] bool embeddings);
+
+    /// <summary>llama_token_data.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct TokenData
+    {
+        public int Id;
+        public float Logit;
+        public float P;
+    }
+
+    /// <summary>llama_token_data_array.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct TokenDataArray
+    {
+        public TokenData* Data;
+        public nuint Size;
+        public long Selected;
+        [MarshalAs(UnmanagedType.U1)]
+        public bool Sorted;
+    }
 }

@@ -219,10 +219,21 @@ internal ref struct Gemma4ValueReader
             return ReadString();
         }
 
-        // A bare key runs to the colon; the template writes keys unquoted, so anything but structure may be in it.
+        // A bare key runs to the colon; the template writes keys unquoted, so anything but structure may be in it,
+        // colons included ("a:b:<|"|>v<|"|>" is key "a:b"): a colon ends the key only where a value can start.
         var start = _position;
-        while (_position < _text.Length && _text[_position] is not (':' or '{' or '}' or '[' or ']' or ',' or '"' or '\n' or '\r'))
+        while (true)
         {
+            while (_position < _text.Length && _text[_position] is not (':' or '{' or '}' or '[' or ']' or ',' or '"' or '\n' or '\r'))
+            {
+                _position++;
+            }
+
+            if (_position >= _text.Length || _text[_position] != ':' || ValueStartsAt(_position + 1))
+            {
+                break;
+            }
+
             _position++;
         }
 
@@ -234,6 +245,36 @@ internal ref struct Gemma4ValueReader
         }
 
         return key.ToString();
+    }
+
+    // Whether a value (as ReadValue reads it) can begin at index i, after optional whitespace.
+    private bool ValueStartsAt(int i)
+    {
+        while (i < _text.Length && _text[i] is ' ' or '\t')
+        {
+            i++;
+        }
+
+        if (i >= _text.Length)
+        {
+            return true; // truncated: let the caller report it
+        }
+
+        var rest = _text[i..];
+        if (rest[0] is '"' or '{' or '[' or '-' or (>= '0' and <= '9') || rest.StartsWith(Gemma4Tokens.Quote, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        foreach (var word in (ReadOnlySpan<string>)["true", "false", "null"])
+        {
+            if (rest.StartsWith(word, StringComparison.Ordinal) && (rest.Length == word.Length || rest[word.Length] is ',' or '}' or ']' or ' ' or '\t' or '\n' or '\r'))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private string ReadString()

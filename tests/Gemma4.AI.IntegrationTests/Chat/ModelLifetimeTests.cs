@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using Gemma4.AI.IntegrationTests.Support;
+using Gemma4.AI.TestModels;
+using Microsoft.Extensions.AI;
+
+namespace Gemma4.AI.IntegrationTests.Chat;
+
+/// <summary>Loading, disposing and refusing models.</summary>
+[Collection(SerialTests.Name)]
+public sealed class ModelLifetimeTests
+{
+    [Fact]
+    public async Task FiftyLoadDisposeCycles_LeakNoFileHandlesOrNativeMemory()
+    {
+        var path = TestModels.TestModels.Gemma4();
+        var options = TinyChatModel.Options(path);
+        options.ContextSize = 2048;
+        await CycleAsync(options, 10); // warm up: first-use allocations of the runtime and llama.cpp
+        var handlesBefore = OpenFileDescriptors();
+        var rssBefore = Rss();
+
+        await CycleAsync(options, 50);
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        Assert.InRange(OpenFileDescriptors() - handlesBefore, -8, 8);
+        var growthMb = (Rss() - rssBefore) / (1024.0 * 1024.0);
+        Assert.True(growthMb < 64, $"resident memory grew by {growthMb:F1} MiB over 50 cycles");
+    }
+
+    [Fact]
+    public async Task LoadAsync_ReportsProgress_AndExposesTheHeader()
+    {
+        var path = TestModels.TestModels.Gemma4(TinyModelSpec.Default with { Name = "tiny-progress" });
+        var reports = new List<float>();
+        using var model = await Gemma4Model.LoadAsync(TinyChatModel.Options(path), progress: new SyncProgress(reports.Add));
+
+        Assert.NotEmpty(reports);
+        Assert.Equal(1f, reports[^1]);
+        Assert.Equal("tiny-progress", model.ModelId);
+        Assert.Equal("gemma4", model.Architecture);
+        Assert.Equal(8192, model.ContextSize);
+        Assert.Equal(TestVocabulary.Default.Count, model.VocabularySize);
+        Assert.Equal(new FileInfo(path).Length, model.FileSizeBytes);
+    }
+
+    [Fact]
+    public async Task LoadAsync_Cancelled_Throws()
+    {
+        var path = TestModels.TestModels.Gemma4();
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Gemma4Model.LoadAsync(TinyChatModel.Options(path), cancellationToken: cts.Token));
+    }
+
+    [Fact]
+    public async Task LoadAsync_BadFiles_ThrowGemma4ModelLoadExceptionNamingTheFile()
+    {
+        using var dir = new TempDirectory();
+        var missing = Path.Combine(dir.Path, "missing.gguf");
+        var text = Path.Combine(dir.Path, "notes.gguf");
+        await File.WriteAllTextAsync(text, "this is not a model");
+        var truncated = Path.Combine(dir.Path, "truncated.gguf");
+        var bytes = await File.ReadAllBytesAsync(TestModels.TestModels.Gemma4());
+        await File.WriteAllBytesAsync(truncated, bytes.AsSpan(0, bytes.Length / 2).ToArray());
+        var llama = Path.Combine(dir.Path, "llama.gguf");
+        TestModels.TestModels.Write(TestModelKind.Gemma4, TinyModelSpec.Default with { OverrideKeys = new Dictionary<string, GgufMetadataValue> { ["general.architecture"] = GgufMetadataValue.String("llama") } }, llama);
+
+        foreach (var file in new[] { missing, text, truncated, llama })
+        {
+            var options = TinyChatModel.Options(file);
+            var ex = await Assert.ThrowsAsync<Gemma4ModelLoadException>(() => Gemma4Model.LoadAsync(options));
+            Assert.Equal(file, ex.FilePath);
+            Assert.Contains(Path.GetFileName(file), ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task LoadAsync_InvalidOptions_ThrowArgumentExceptionNamingTheSetting()
+    {
+        var path = TestModels.TestModels.Gemma4();
+        var bad = TinyChatModel.Options(path);
+        bad.MicroBatchSize = bad.BatchSize + 1;
+        var quantizedVWithoutFlash = TinyChatModel.Options(path);
+        quantizedVWithoutFlash.ValueCacheType = Gemma4KvCacheType.Q8_0;
+        quantizedVWithoutFlash.FlashAttention = Gemma4FlashAttention.Disabled;
+
+        var a = await Assert.ThrowsAnyAsync<ArgumentException>(() => Gemma4Model.LoadAsync(bad));
+        var b = await Assert.ThrowsAnyAsync<ArgumentException>(() => Gemma4Model.LoadAsync(quantizedVWithoutFlash));
+        var c = await Assert.ThrowsAnyAsync<ArgumentException>(() => Gemma4Model.LoadAsync(new Gemma4ModelOptions()));
+
+        Assert.Contains("MicroBatchSize", a.Message, StringComparison.Ordinal);
+        Assert.Contains("FlashAttention", b.Message, StringComparison.Ordinal);
+        Assert.Contains("ModelPath", c.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task QuantizedKvCache_LoadsAndGenerates()
+    {
+        var options = TinyChatModel.Options(TestModels.TestModels.Gemma4());
+        options.KeyCacheType = Gemma4KvCacheType.Q8_0;
+        options.ValueCacheType = Gemma4KvCacheType.Q8_0;
+        using var model = await Gemma4Model.LoadAsync(options);
+        using var client = new Gemma4ChatClient(model);
+
+        var response = await client.GetResponseAsync("hi", new ChatOptions { MaxOutputTokens = 3 });
+        Assert.Equal(3, response.Usage!.OutputTokenCount);
+    }
+
+    [Fact]
+    public async Task Dispose_FailsRunningRequests_WithObjectDisposed()
+    {
+        var options = TinyChatModel.Options(TestModels.TestModels.Gemma4());
+        var model = await Gemma4Model.LoadAsync(options);
+        var client = new Gemma4ChatClient(model);
+        var stream = client.GetStreamingResponseAsync("go", new ChatOptions { MaxOutputTokens = 1_000_000 }).GetAsyncEnumerator();
+        Assert.True(await stream.MoveNextAsync());
+
+        model.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () =>
+        {
+            while (await stream.MoveNextAsync())
+            {
+            }
+        });
+        await stream.DisposeAsync();
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => client.GetResponseAsync("again"));
+    }
+
+    private static async Task CycleAsync(Gemma4ModelOptions options, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            using var model = await Gemma4Model.LoadAsync(options);
+            using var client = new Gemma4ChatClient(model);
+            await client.GetResponseAsync("hi", new ChatOptions { MaxOutputTokens = 1 });
+        }
+    }
+
+    private static int OpenFileDescriptors() => Directory.GetFiles("/proc/self/fd").Length;
+
+    private static long Rss()
+    {
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        return process.WorkingSet64;
+    }
+
+    private sealed class SyncProgress(Action<float> report) : IProgress<float>
+    {
+        public void Report(float value) => report(value);
+    }
+}
