@@ -18,6 +18,7 @@ internal static class BenchmarkProgram
         ("pp", PromptProcessingFigure.RunAsync),
         ("tg", GenerationFigure.RunAsync),
         ("overhead", OverheadFigure.RunAsync),
+        ("llamasharp", LLamaSharpFigure.RunAsync),
         ("concurrent", ConcurrencyFigure.RunAsync),
         ("ttft", TurnTwoFigure.RunAsync),
         ("restore", PersistentCacheFigure.RunAsync),
