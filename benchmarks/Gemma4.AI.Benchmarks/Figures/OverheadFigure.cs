@@ -22,13 +22,13 @@ namespace Gemma4.AI.Benchmarks.Figures;
 internal static class OverheadFigure
 {
     private const int MicroIterations = 200;
-    private const int Reps = 4;
 
     public static async Task RunAsync(BenchmarkContext ctx)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         var sink = ctx.Sink;
         var steps = Math.Min(ctx.Plan.TgTokens, 48);
+        var reps = ctx.Plan.TgPairs;
         var (message, tokens) = ctx.Prompts.UserMessageDecoding("Overhead probe.", 5000, 32, _ => 0);
         sink.Info($"overhead: per-token cost of {steps}-token generations: native loop, the same loop in C# (argmax, then the engine's sampler chain), the engine alone, the chat client");
 
@@ -67,7 +67,7 @@ internal static class OverheadFigure
         var values = sides.ToDictionary(s => s.Name, _ => new List<double>(), StringComparer.Ordinal);
         var contaminated = sides.ToDictionary(s => s.Name, _ => new List<double>(), StringComparer.Ordinal);
         var dropped = 0;
-        for (var rep = -1; rep < Reps; rep++)
+        for (var rep = -1; rep < reps; rep++)
         {
             var start = ctx.Monitor.Take();
             var threadsBefore = ThreadCpu.Take();
@@ -80,7 +80,7 @@ internal static class OverheadFigure
             }
 
             var cpu = ctx.Monitor.Between(start, ctx.Monitor.Take());
-            if (rep == Reps - 1)
+            if (rep == reps - 1)
             {
                 var threads = ThreadCpu.Between(threadsBefore, ThreadCpu.Take());
                 sink.Info(string.Create(CultureInfo.InvariantCulture,
@@ -105,7 +105,7 @@ internal static class OverheadFigure
             }
         }
 
-        var useContaminated = dropped == Reps;
+        var useContaminated = dropped == reps;
         if (useContaminated)
         {
             sink.Note("overhead: every rep was contaminated by other processes; the figures below use them anyway");
@@ -122,7 +122,7 @@ internal static class OverheadFigure
             sink.Note("overhead: some generated tokens had no visible text (no update reached the caller), so ms.token.chatclient used the engine's clock");
         }
 
-        sink.Note($"overhead: ms.token.* are per generated token, medians over {Reps} reps ({dropped} dropped as contaminated); native = the C loop (argmax); " +
+        sink.Note($"overhead: ms.token.* are per generated token, medians over {reps} reps ({dropped} dropped as contaminated); native = the C loop (argmax); " +
                   "raw_argmax / raw_sampler = the same loop in C# on a second context with the engine's parameters, picking by argmax / by the engine's greedy sampler chain; " +
                   "engine = InferenceEngine.GenerateAsync consumed directly; chatclient = Gemma4ChatClient.GetStreamingResponseAsync (caller clock)");
     }
