@@ -1,0 +1,48 @@
+using Gemma4.AI.Benchmarks;
+using Gemma4.AI.Benchmarks.Measurement;
+using Gemma4.AI.Benchmarks.Options;
+using Gemma4.AI.IntegrationTests.Support;
+using Xunit.Abstractions;
+
+namespace Gemma4.AI.IntegrationTests;
+
+/// <summary>
+/// The benchmark program's tiny mode, shortened: compiles the native C loop against the bundled libllama.so, runs
+/// every figure once on the tiny model and checks that each one printed a number. Catches a broken native build,
+/// protocol or figure in seconds; the numbers themselves are meaningless on the tiny model.
+/// </summary>
+// Runs alone: it measures the CPU that others take and compares llama.cpp's process-wide log lines.
+[Collection(SerialTests.Name)]
+public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
+{
+    private static readonly string[] Measured =
+    [
+        "ratio.pp.chatclient_vs_native", "tps.pp.native", "tps.pp.chatclient",
+        "ratio.tg.chatclient_vs_native", "tps.tg.native", "tps.tg.chatclient",
+        "ratio.concurrent4_vs_single", "tps.single", "tps.concurrent4",
+        "ratio.ttft.turn2_vs_turn1", "ms.ttft.turn1", "ms.ttft.turn2", "ratio.ttft.turn2_cached_input",
+    ];
+
+    [Fact]
+    public async Task RunAsync_TinyMode_PrintsEveryFigureFromBothSides()
+    {
+        var options = BenchmarkOptions.Parse(["--tiny", "--pairs", "1", "--tg-tokens", "8", "--doc-tokens", "256", "--max-other-cpu", "1"]);
+        using var text = new StringWriter();
+        var sink = new ResultSink(text);
+
+        var (exitCode, elapsed) = await BenchmarkProgram.RunAsync(options, sink, CancellationToken.None);
+
+        output.WriteLine(text.ToString());
+        Assert.Equal(0, exitCode);
+        Assert.True(sink.Checks["native.struct_layout_matches_llamasharp"]);
+        Assert.True(sink.Checks["native.same_llamacpp_settings"]);
+        foreach (var name in Measured)
+        {
+            Assert.True(sink.Results.TryGetValue(name, out var value) && double.IsFinite(value) && value > 0, $"{name} = {value}");
+        }
+
+        Assert.True(double.IsNaN(sink.Results["ratio.restore_vs_cold_ttft_speedup"]));
+        Assert.True(sink.Results["ratio.ttft.turn2_cached_input"] > 0.5);
+        Assert.True(elapsed < TimeSpan.FromMinutes(2), $"took {elapsed}");
+    }
+}
