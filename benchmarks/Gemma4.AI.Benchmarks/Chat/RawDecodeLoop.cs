@@ -21,12 +21,12 @@ internal sealed unsafe class RawDecodeLoop : IDisposable
     private readonly int _vocabulary;
     private readonly int _batchSize;
 
-    private RawDecodeLoop(SafeLLamaContextHandle context, int batchSize, int vocabulary)
+    private RawDecodeLoop(SafeLLamaContextHandle context, int batchSize, int vocabulary, int[] byteTokens)
     {
         _context = context;
         _batchSize = batchSize;
         _batch = new NativeBatch(batchSize);
-        _sampler = new TokenSampler(vocabulary);
+        _sampler = new TokenSampler(vocabulary, byteTokens);
         _memory = LlamaNative.GetMemory(context);
         _vocabulary = vocabulary;
     }
@@ -43,7 +43,7 @@ internal sealed unsafe class RawDecodeLoop : IDisposable
 
         parameters.ToLlamaContextParams(out var contextParams);
         var context = SafeLLamaContextHandle.Create(model.Weights.NativeHandle, contextParams);
-        return new RawDecodeLoop(context, (int)contextParams.n_batch, model.VocabularySize);
+        return new RawDecodeLoop(context, (int)contextParams.n_batch, model.VocabularySize, model.Tokenizer.ByteTokens);
     }
 
     /// <summary>
@@ -51,7 +51,7 @@ internal sealed unsafe class RawDecodeLoop : IDisposable
     /// the next token with a plain argmax or with <paramref name="sampler"/> the way the engine samples (its
     /// <see cref="TokenSampler"/>); returns milliseconds per token.
     /// </summary>
-    public double Generate(int[] prompt, int steps, SafeLLamaSamplerChainHandle? sampler)
+    public double Generate(int[] prompt, int steps, RequestSampler? sampler)
     {
         ArgumentNullException.ThrowIfNull(prompt);
         LlamaNative.MemorySeqRemove(_memory, -1, -1, -1);
@@ -97,11 +97,11 @@ internal sealed unsafe class RawDecodeLoop : IDisposable
         }
     }
 
-    private int Pick(SafeLLamaSamplerChainHandle? sampler, int index)
+    private int Pick(RequestSampler? sampler, int index)
     {
         if (sampler is not null)
         {
-            return _sampler.Sample(sampler, _context, index);
+            return _sampler.Sample(sampler, _context, index, default);
         }
 
         var logits = new ReadOnlySpan<float>(LlamaNative.GetLogitsIth(_context, index), _vocabulary);

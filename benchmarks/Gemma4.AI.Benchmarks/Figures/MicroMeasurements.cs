@@ -10,7 +10,7 @@ namespace Gemma4.AI.Benchmarks.Figures;
 
 /// <summary>
 /// Micro-measurements behind the overhead figure, on a small second context of the same model: picking a token from
-/// one logits row (the engine's sampler, llama_sampler_sample, a plain argmax), turning it into text, and a
+/// one logits row (the engine's greedy and top-k/top-p sampling, a plain argmax), turning it into text, and a
 /// single-token decode with and without the engine's abort callback.
 /// </summary>
 internal static class MicroMeasurements
@@ -41,11 +41,12 @@ internal static class MicroMeasurements
         }
 
         var vocabulary = model.VocabularySize;
-        using var chain = SamplerChainFactory.Create(new SamplingParameters { Temperature = 0 }, model.Tokenizer.Vocab);
+        using var chain = SamplerChainFactory.Create(new SamplingParameters { Temperature = 0 }, model.Tokenizer);
+        using var sampling = SamplerChainFactory.Create(new SamplingParameters { Temperature = 1, TopK = 64, TopP = 0.95f, Seed = 1 }, model.Tokenizer);
         var sampled = 0;
-        using var tokenSampler = new TokenSampler(vocabulary);
-        var sampler = Time(() => sampled = tokenSampler.Sample(chain, context.NativeHandle, 0));
-        var llamaSampler = Time(() => LlamaNative.SamplerSample(chain, context.NativeHandle, 0));
+        using var tokenSampler = new TokenSampler(vocabulary, model.Tokenizer.ByteTokens);
+        var sampler = Time(() => sampled = tokenSampler.Sample(chain, context.NativeHandle, 0, default));
+        var llamaSampler = Time(() => tokenSampler.Sample(sampling, context.NativeHandle, 0, default));
         var argmaxToken = 0;
         var argmax = Time(() =>
         {
@@ -66,11 +67,11 @@ internal static class MicroMeasurements
 
         MeasureAbortCallback(ctx, context.NativeHandle, model.Tokenizer.BosToken);
         ctx.Sink.Result("ms.token.sampler_greedy", sampler);
-        ctx.Sink.Result("ms.token.llama_sampler_sample_greedy", llamaSampler);
+        ctx.Sink.Result("ms.token.sampler_topk_topp", llamaSampler);
         ctx.Sink.Result("ms.token.argmax", argmax);
         ctx.Sink.Result("ms.token.token_to_piece", piece);
         ctx.Sink.Note(string.Create(CultureInfo.InvariantCulture,
-            $"overhead: over a {vocabulary}-token logits row, the engine's greedy sampling (TokenSampler: fill {vocabulary} candidates, apply the chain) takes {sampler:F4} ms, llama_sampler_sample {llamaSampler:F4} ms, a plain argmax {argmax:F4} ms (same token: {sampled == argmaxToken}); means of {MicroIterations} calls"));
+            $"overhead: over a {vocabulary}-token logits row, the engine's greedy sampling (TokenSampler's argmax path) takes {sampler:F4} ms, top-k/top-p sampling {llamaSampler:F4} ms, a plain argmax {argmax:F4} ms (same token: {sampled == argmaxToken}); means of {MicroIterations} calls"));
     }
 
     /// <summary>

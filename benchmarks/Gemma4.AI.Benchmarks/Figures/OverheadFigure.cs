@@ -31,7 +31,7 @@ internal static class OverheadFigure
         sink.Info($"overhead: per-token cost of {steps}-token generations: native loop, the same loop in C# (argmax, then the engine's sampler chain), the engine alone, the chat client");
 
         using var raw = RawDecodeLoop.Create(ctx.Model, ctx.ModelOptions);
-        using var greedy = SamplerChainFactory.Create(new SamplingParameters { Temperature = 0 }, ctx.Model.Tokenizer.Vocab);
+        using var greedy = SamplerChainFactory.Create(new SamplingParameters { Temperature = 0 }, ctx.Model.Tokenizer);
         var sides = new List<(string Name, Func<Task<double?>> Run)>();
         if (ctx.Native is { } loop)
         {
