@@ -228,6 +228,8 @@ internal sealed partial class EmbeddingEngine : IDisposable
                 Admit();
                 if (_active.Count == 0)
                 {
+                    // Idle: a chat engine in the process keeps its fast OpenMP barriers; see OpenMpTeam.
+                    OpenMpTeam.Release();
                     _wake.Wait();
                     continue;
                 }
