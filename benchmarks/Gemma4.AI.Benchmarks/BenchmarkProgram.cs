@@ -17,12 +17,15 @@ internal static class BenchmarkProgram
     [
         ("pp", PromptProcessingFigure.RunAsync),
         ("tg", GenerationFigure.RunAsync),
-        ("overhead", OverheadFigure.RunAsync),
-        ("llamasharp", LLamaSharpFigure.RunAsync),
         ("concurrent", ConcurrencyFigure.RunAsync),
         ("ttft", TurnTwoFigure.RunAsync),
         ("restore", PersistentCacheFigure.RunAsync),
+        ("overhead", OverheadFigure.RunAsync),
         ("embeddings", EmbeddingsFigure.RunAsync),
+        ("memory", MemoryFigure.RunAsync),
+
+        // Last: LLamaSharp decodes on thread-pool threads, each of which then keeps an OpenMP team (see OwnThread).
+        ("llamasharp", LLamaSharpFigure.RunAsync),
     ];
 
     /// <summary>Runs the benchmarks; returns the process exit code (0 ok, 1 a figure failed, 2 bad arguments).</summary>

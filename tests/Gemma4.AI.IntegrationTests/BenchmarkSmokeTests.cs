@@ -21,6 +21,10 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
         "ratio.tg.chatclient_vs_native", "tps.tg.native", "tps.tg.chatclient",
         "ratio.concurrent4_vs_single", "tps.single", "tps.concurrent4",
         "ratio.ttft.turn2_vs_turn1", "ms.ttft.turn1", "ms.ttft.turn2", "ratio.ttft.turn2_cached_input",
+        "ratio.restore_vs_cold_ttft_speedup", "ms.ttft.cold", "ms.ttft.restored",
+        "ratio.embeddings_vs_llamaembedder", "tps.embeddings.texts.ours", "tps.embeddings.texts.llamaembedder",
+        "ratio.memory.kv_estimate_vs_measured.32k.f16.swafull", "ratio.memory.kv_estimate_vs_measured.128k.q8_0.swa",
+        "ratio.tg.statelessexecutor_vs_native",
     ];
 
     [Fact]
@@ -41,7 +45,9 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
             Assert.True(sink.Results.TryGetValue(name, out var value) && double.IsFinite(value) && value > 0, $"{name} = {value}");
         }
 
-        Assert.True(double.IsNaN(sink.Results["ratio.restore_vs_cold_ttft_speedup"]));
+        Assert.True(sink.Checks["restore.greedy_output_matches_cold"]);
+        Assert.True(sink.Checks["embeddings.same_vector_as_llamaembedder"]);
+        Assert.True(sink.Checks["memory.kv_estimate_within_10_percent"]);
         Assert.True(sink.Results["ratio.ttft.turn2_cached_input"] > 0.5);
         Assert.True(elapsed < TimeSpan.FromMinutes(2), $"took {elapsed}");
     }

@@ -45,8 +45,8 @@ internal static class OverheadFigure
 
         if (raw is not null)
         {
-            sides.Add(("raw_argmax", () => Task.FromResult<double?>(raw.Generate(tokens, steps, null))));
-            sides.Add(("raw_sampler", () => Task.FromResult<double?>(raw.Generate(tokens, steps, greedy))));
+            sides.Add(("raw_argmax", () => Task.FromResult<double?>(OwnThread.Run(() => raw.Generate(tokens, steps, null)))));
+            sides.Add(("raw_sampler", () => Task.FromResult<double?>(OwnThread.Run(() => raw.Generate(tokens, steps, greedy)))));
         }
         else
         {
@@ -114,7 +114,11 @@ internal static class OverheadFigure
             Report(sink, $"ms.token.{name}", list);
         }
 
-        MicroMeasurements.Run(ctx);
+        OwnThread.Run(() =>
+        {
+            MicroMeasurements.Run(ctx);
+            return 0;
+        });
         if (!callerClock)
         {
             sink.Note("overhead: some generated tokens had no visible text (no update reached the caller), so ms.token.chatclient used the engine's clock");
