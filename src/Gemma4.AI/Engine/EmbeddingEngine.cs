@@ -20,7 +20,7 @@ namespace Gemma4.AI.Engine;
 /// would be pooled over its last part only. Requests take turns filling a batch, so a small request is not stuck behind
 /// a large one. The cache holds nothing between decodes.
 /// </remarks>
-internal sealed partial class EmbeddingEngine : IDisposable
+internal sealed partial class EmbeddingEngine : EngineLoop
 {
     private const int DecodeOk = 0;
     private const int DecodeAborted = 2;
@@ -33,16 +33,12 @@ internal sealed partial class EmbeddingEngine : IDisposable
     private readonly List<EmbeddingRequest> _active = [];
     private readonly List<(EmbeddingRequest Request, int Index)> _entries = [];
     private readonly NativeBatch _batch;
-    private readonly AbortSignal _abort = new();
-    private readonly SemaphoreSlim _wake = new(0);
-    private readonly Thread _thread;
     private int _rotation;
     private long _decodeCount;
-    private volatile bool _disposing;
     private volatile bool _stopped;
-    private int _disposed;
 
     private EmbeddingEngine(SafeLLamaContextHandle context, EmbeddingEngineSettings settings, int embeddingLength, ILogger logger)
+        : base("Gemma4 embedding loop")
     {
         _context = context;
         _settings = settings;
@@ -52,11 +48,10 @@ internal sealed partial class EmbeddingEngine : IDisposable
         _batch = new NativeBatch(settings.BatchSize);
         unsafe
         {
-            LlamaNative.SetAbortCallback(context, AbortSignal.Callback, _abort.Data);
+            LlamaNative.SetAbortCallback(context, AbortSignal.Callback, Abort.Data);
         }
 
-        _thread = new Thread(Run) { IsBackground = true, Name = "Gemma4 embedding loop" };
-        _thread.Start();
+        StartLoop();
     }
 
     public EmbeddingEngineSettings Settings => _settings;
@@ -137,7 +132,7 @@ internal sealed partial class EmbeddingEngine : IDisposable
     public Task<float[][]> EmbedAsync(int[][] inputs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        ObjectDisposedException.ThrowIf(_disposing, this);
+        ObjectDisposedException.ThrowIf(IsDisposing, this);
         for (var i = 0; i < inputs.Length; i++)
         {
             if (inputs[i].Length is 0 || inputs[i].Length > _settings.BatchSize)
@@ -177,7 +172,7 @@ internal sealed partial class EmbeddingEngine : IDisposable
             request.Completion.TrySetException(new ObjectDisposedException(nameof(EmbeddingEngine)));
         }
 
-        _wake.Release();
+        Wake();
         return await request.Completion.Task.ConfigureAwait(false);
     }
 
@@ -193,63 +188,46 @@ internal sealed partial class EmbeddingEngine : IDisposable
         // Abort the running decode only when it is mostly this request's work; otherwise let it finish.
         if (request.TokensInBatch > 0 && request.TokensInBatch * 2 > _batch.Count)
         {
-            _abort.Set();
+            Abort.Set();
         }
 
         if (!_stopped)
         {
-            _wake.Release();
+            Wake();
         }
     }
 
-    public void Dispose()
+    protected override bool Prepare()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        Admit();
+        return _active.Count > 0;
+    }
+
+    protected override void Step()
+    {
+        if (Pack())
         {
-            return;
+            Decode();
+        }
+    }
+
+    protected override void OnStopped(Exception error, bool failed)
+    {
+        if (failed)
+        {
+            Log.LoopFailed(_logger, error);
         }
 
-        _disposing = true;
-        _abort.Set();
-        _wake.Release();
-        _thread.Join();
+        Stop(error);
+    }
+
+    protected override ObjectDisposedException DisposedError() =>
+        new(nameof(EmbeddingEngine), "The embedding generator was disposed while the request was running.");
+
+    protected override void DisposeResources()
+    {
         _batch.Dispose();
-        _abort.Dispose();
-        _wake.Dispose();
         _context.Dispose();
-    }
-
-    private void Run()
-    {
-        try
-        {
-            while (!_disposing)
-            {
-                Admit();
-                if (_active.Count == 0)
-                {
-                    // Idle: a chat engine in the process keeps its fast OpenMP barriers; see OpenMpTeam.
-                    OpenMpTeam.Release();
-                    _wake.Wait();
-                    continue;
-                }
-
-                if (Pack())
-                {
-                    Decode();
-                }
-            }
-        }
-#pragma warning disable CA1031 // The loop thread must hand every failure to its callers rather than die silently.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            Log.LoopFailed(_logger, ex);
-            Stop(ex);
-            return;
-        }
-
-        Stop(new ObjectDisposedException(nameof(EmbeddingEngine), "The embedding generator was disposed while the request was running."));
     }
 
     private void Stop(Exception error)
@@ -326,8 +304,8 @@ internal sealed partial class EmbeddingEngine : IDisposable
 
     private unsafe void Decode()
     {
-        _abort.Reset();
-        if (_disposing)
+        Abort.Reset();
+        if (IsDisposing)
         {
             return;
         }

@@ -39,10 +39,7 @@ internal sealed partial class InferenceEngine
     public void RetireAdapter(Gemma4LoraAdapter adapter)
     {
         _retiredAdapters.Enqueue(adapter);
-        if (!_disposing)
-        {
-            _wake.Release();
-        }
+        Wake();
     }
 
     /// <summary>Chooses the adapter set this step decodes and puts it on the context.</summary>

@@ -18,7 +18,7 @@ namespace Gemma4.AI.Engine;
 /// still prefilling (chunked, so a long prompt never freezes other streams), decodes it once, and samples each
 /// sequence with its own sampler chain.
 /// </remarks>
-internal sealed partial class InferenceEngine : IDisposable
+internal sealed partial class InferenceEngine : EngineLoop
 {
     // KV cells a request should have free beyond its prompt when admitted, so it can generate before room runs out.
     private const int GenerationReserve = 128;
@@ -33,19 +33,15 @@ internal sealed partial class InferenceEngine : IDisposable
     private readonly SequencePool _pool;
     private readonly PersistentPrefixCache? _prefixCache;
     private readonly NativeBatch _batch;
-    private readonly AbortSignal _abort = new();
-    private readonly SemaphoreSlim _wake = new(0);
     private readonly SemaphoreSlim _capacity;
-    private readonly Thread _thread;
     private readonly byte[] _pieceBuffer = new byte[256];
     private readonly TokenSampler _sampler;
-    private volatile bool _disposing;
     private long _finished;
     private volatile Exception? _stopped;
-    private int _disposed;
     private bool _abortArmed;
 
     public InferenceEngine(SafeLLamaContextHandle context, Gemma4Tokenizer tokenizer, EngineSettings settings, ILogger? logger = null, PersistentPrefixCache? prefixCache = null)
+        : base("Gemma4 decode loop")
     {
         _prefixCache = prefixCache;
         _context = context;
@@ -56,8 +52,7 @@ internal sealed partial class InferenceEngine : IDisposable
         _capacity = new SemaphoreSlim(settings.MaxSequences + settings.MaxQueued);
         _batch = new NativeBatch(settings.BatchSize);
         _sampler = new TokenSampler(tokenizer.VocabularySize, tokenizer.ByteTokens);
-        _thread = new Thread(Run) { IsBackground = true, Name = "Gemma4 decode loop" };
-        _thread.Start();
+        StartLoop();
     }
 
     public EngineSettings Settings => _settings;
@@ -68,7 +63,7 @@ internal sealed partial class InferenceEngine : IDisposable
     public async IAsyncEnumerable<GenerationUpdate> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ObjectDisposedException.ThrowIf(_disposing, this);
+        ObjectDisposedException.ThrowIf(IsDisposing, this);
         ThrowIfStopped();
         if (request.PromptTokens.Length >= _settings.ContextSize)
         {
@@ -115,7 +110,7 @@ internal sealed partial class InferenceEngine : IDisposable
             (this, generation));
 
         _incoming.Enqueue(generation);
-        _wake.Release();
+        Wake();
         if (_stopped is { } stopped)
         {
             FailIncoming(stopped); // the loop exited between the check above and the enqueue
@@ -167,63 +162,39 @@ internal sealed partial class InferenceEngine : IDisposable
         // Abort the running decode only when this request owns most of it; otherwise it ends within one step.
         if (generation.TokensInBatch > 0 && generation.TokensInBatch * 2 > _batch.Count)
         {
-            _abort.Set();
+            Abort.Set();
         }
 
-        _wake.Release();
+        Wake();
     }
 
-    public void Dispose()
+    protected override bool Prepare()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        FreeRetiredAdapters();
+        Admit();
+        ReleaseCancelled();
+        return _active.Count > 0;
+    }
+
+    protected override void OnStopped(Exception error, bool failed)
+    {
+        if (failed)
         {
-            return;
+            Log.DecodeLoopFailed(_logger, error);
         }
 
-        _disposing = true;
-        _abort.Set();
-        _wake.Release();
-        _thread.Join();
+        _stopped = error;
+        FailAll(error);
+    }
+
+    protected override ObjectDisposedException DisposedError() =>
+        new(nameof(Gemma4Model), "The model was disposed while the request was running.");
+
+    protected override void DisposeResources()
+    {
         _batch.Dispose();
         _sampler.Dispose();
-        _abort.Dispose();
-        _wake.Dispose();
         _capacity.Dispose();
-    }
-
-    private void Run()
-    {
-        try
-        {
-            while (!_disposing)
-            {
-                FreeRetiredAdapters();
-                Admit();
-                ReleaseCancelled();
-                if (_active.Count == 0)
-                {
-                    // Idle: another engine in the process may decode now; see OpenMpTeam.
-                    OpenMpTeam.Release();
-                    _wake.Wait();
-                    continue;
-                }
-
-                Step();
-            }
-        }
-#pragma warning disable CA1031 // The decode thread must report every failure to its callers rather than die silently.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            Log.DecodeLoopFailed(_logger, ex);
-            _stopped = ex;
-            FailAll(ex);
-            return;
-        }
-
-        var disposed = new ObjectDisposedException(nameof(Gemma4Model), "The model was disposed while the request was running.");
-        _stopped = disposed;
-        FailAll(disposed);
     }
 
     private void FailAll(Exception error)
@@ -374,12 +345,12 @@ internal sealed partial class InferenceEngine : IDisposable
         g.Dispose();
     }
 
-    private void Step()
+    protected override void Step()
     {
         FillBatch();
         ArmAbort();
-        _abort.Reset();
-        if (_disposing)
+        Abort.Reset();
+        if (IsDisposing)
         {
             return;
         }
@@ -427,7 +398,7 @@ internal sealed partial class InferenceEngine : IDisposable
         var arm = _batch.Count > sequences;
         if (arm != _abortArmed)
         {
-            LlamaNative.SetAbortCallback(_context, arm ? AbortSignal.Callback : null, arm ? _abort.Data : IntPtr.Zero);
+            LlamaNative.SetAbortCallback(_context, arm ? AbortSignal.Callback : null, arm ? Abort.Data : IntPtr.Zero);
             _abortArmed = arm;
         }
     }
