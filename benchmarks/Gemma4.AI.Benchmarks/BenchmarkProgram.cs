@@ -21,6 +21,7 @@ internal static class BenchmarkProgram
         ("ttft", TurnTwoFigure.RunAsync),
         ("restore", PersistentCacheFigure.RunAsync),
         ("overhead", OverheadFigure.RunAsync),
+        ("beside", BesideEmbeddingsFigure.RunAsync),
         ("embeddings", EmbeddingsFigure.RunAsync),
         ("memory", MemoryFigure.RunAsync),
 

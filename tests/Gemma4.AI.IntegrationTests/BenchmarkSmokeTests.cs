@@ -24,7 +24,7 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
         "ratio.restore_vs_cold_ttft_speedup", "ms.ttft.cold", "ms.ttft.restored",
         "ratio.embeddings_vs_llamaembedder", "tps.embeddings.texts.ours", "tps.embeddings.texts.llamaembedder",
         "ratio.memory.kv_estimate_vs_measured.32k.f16.swafull", "ratio.memory.kv_estimate_vs_measured.128k.q8_0.swa",
-        "ratio.tg.statelessexecutor_vs_native",
+        "ratio.tg.statelessexecutor_vs_native", "ratio.tg.beside_idle_embeddings_vs_alone",
     ];
 
     [Fact]

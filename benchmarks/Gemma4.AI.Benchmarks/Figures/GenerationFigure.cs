@@ -30,31 +30,14 @@ internal static class GenerationFigure
         var steps = plan.TgTokens;
         sink.Info($"tg: {steps} single-token decodes after a {plan.TgPromptTokens}-token prompt, {plan.TgPairs} clean pairs wanted");
 
-        // Calibrate (and warm up): find a prompt whose greedy continuation is not cut short by an end-of-turn token.
-        ChatMessage? message = null;
-        int[] tokens = [];
-        StreamRecord? reference = null;
-        for (var attempt = 0; attempt < CalibrationAttempts && reference is null; attempt++)
-        {
-            (message, tokens) = ctx.Prompts.UserMessageDecoding($"Story {attempt}.", 2000 + attempt, plan.TgPromptTokens, _ => 0);
-            var r = await ctx.StreamAsync([message], StreamRecord.Greedy(steps + 1), tokens);
-            if (r.Usage.OutputTokens == steps + 1)
-            {
-                reference = r;
-            }
-            else
-            {
-                sink.Info($"tg: prompt variant {attempt} ends after {r.Usage.OutputTokens} tokens ({r.FinishReason}); trying another");
-            }
-        }
-
-        if (reference is null || message is null)
+        if (await CalibrateAsync(ctx, steps) is not { } calibrated)
         {
             sink.Note($"tg: no prompt variant generated {steps + 1} tokens without an end-of-turn token; tg figures are NaN");
             sink.Result("ratio.tg.chatclient_vs_native", double.NaN);
             return;
         }
 
+        var (message, tokens, reference) = calibrated;
         sink.Info($"tg: prompt of {tokens.Length} tokens; every token reached the caller in its own update: {reference.SawEveryToken}");
         if (ctx.Native is { } warmNative)
         {
@@ -96,6 +79,28 @@ internal static class GenerationFigure
         sink.Note(string.Create(CultureInfo.InvariantCulture,
             $"tg: {steps} tokens per rep; native picks each token by {(ctx.Options.NativeArgmax ? "argmax over the full logits row" : "no sampling (llama-bench style)")}, the chat client by its greedy sampler chain; " +
             $"engine-internal generation rate median {Summary.Of(engineRates).Median:F2} tok/s (first sampled token to last)"));
+    }
+
+    /// <summary>
+    /// Finds (and warms up) a prompt whose greedy continuation runs <paramref name="steps"/> + 1 tokens without an
+    /// end-of-turn token; null when none of the variants does.
+    /// </summary>
+    public static async Task<(ChatMessage Message, int[] Tokens, StreamRecord Reference)?> CalibrateAsync(BenchmarkContext ctx, int steps)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        for (var attempt = 0; attempt < CalibrationAttempts; attempt++)
+        {
+            var (message, tokens) = ctx.Prompts.UserMessageDecoding($"Story {attempt}.", 2000 + attempt, ctx.Plan.TgPromptTokens, _ => 0);
+            var r = await ctx.StreamAsync([message], StreamRecord.Greedy(steps + 1), tokens);
+            if (r.Usage.OutputTokens == steps + 1)
+            {
+                return (message, tokens, r);
+            }
+
+            ctx.Sink.Info($"tg: prompt variant {attempt} ends after {r.Usage.OutputTokens} tokens ({r.FinishReason}); trying another");
+        }
+
+        return null;
     }
 
     private static void CheckSameTokens(BenchmarkContext ctx, StreamRecord ours, int[] nativeGenerated)

@@ -39,7 +39,7 @@ internal sealed class BenchmarkOptions
           --pairs N               pairs per ratio (overrides the mode)
           --tg-tokens N           generated tokens per tg measurement (overrides the mode)
           --doc-tokens N          document size of the turn-2 figure (overrides the mode)
-          --only LIST             comma-separated figures: pp,tg,overhead,llamasharp,concurrent,ttft,restore,embeddings,memory
+          --only LIST             comma-separated figures: pp,tg,overhead,llamasharp,concurrent,ttft,restore,beside,embeddings,memory
           --max-other-cpu F       drop a rep when other processes took more than this share of the machine (default 0.05)
           --native-sample argmax|none  how the native loop picks tokens (default argmax; none = llama-bench style)
           --native-bin PATH       use this compiled native loop instead of compiling one
@@ -87,7 +87,7 @@ internal sealed class BenchmarkOptions
     /// <summary>The model shape in effect: the one asked for, else tiny for --tiny and E2B otherwise.</summary>
     public ModelShape EffectiveShape => Shape ?? (Mode == BenchmarkMode.Tiny ? ModelShape.Tiny : ModelShape.E2B);
 
-    public static readonly string[] Figures = ["pp", "tg", "overhead", "llamasharp", "concurrent", "ttft", "restore", "embeddings", "memory"];
+    public static readonly string[] Figures = ["pp", "tg", "overhead", "llamasharp", "concurrent", "ttft", "restore", "beside", "embeddings", "memory"];
 
     public bool Runs(string figure) => Only is null || Only.Contains(figure);
 
