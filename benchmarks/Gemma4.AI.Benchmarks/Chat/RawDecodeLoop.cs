@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using Gemma4.AI.Engine;
 using Gemma4.AI.Native;
 using LLama.Common;
@@ -31,16 +30,11 @@ internal sealed unsafe class RawDecodeLoop : IDisposable
         _vocabulary = vocabulary;
     }
 
-    /// <summary>A context with the engine's own llama.cpp parameters (read through Gemma4Model's private mapping), or null if that mapping changed.</summary>
-    public static RawDecodeLoop? Create(Gemma4Model model, Gemma4ModelOptions options)
+    /// <summary>A context with the engine's own llama.cpp parameters (Gemma4Model's mapping of the options).</summary>
+    public static RawDecodeLoop Create(Gemma4Model model, Gemma4ModelOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var toModelParams = typeof(Gemma4Model).GetMethod("ToModelParams", BindingFlags.NonPublic | BindingFlags.Static);
-        if (toModelParams?.Invoke(null, [options, model.Info]) is not ModelParams parameters)
-        {
-            return null;
-        }
-
+        var parameters = Gemma4Model.ToModelParams(options, model.Info);
         parameters.ToLlamaContextParams(out var contextParams);
         var context = SafeLLamaContextHandle.Create(model.Weights.NativeHandle, contextParams);
         return new RawDecodeLoop(context, (int)contextParams.n_batch, model.VocabularySize, model.Tokenizer.ByteTokens);

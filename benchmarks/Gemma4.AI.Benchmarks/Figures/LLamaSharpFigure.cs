@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
 using Gemma4.AI.Benchmarks.Measurement;
 using LLama;
 using LLama.Common;
@@ -25,12 +24,7 @@ internal static class LLamaSharpFigure
         var sink = ctx.Sink;
         var steps = ctx.Plan.TgTokens;
         var pairs = Math.Max(2, ctx.Plan.TgPairs / 2);
-        var toModelParams = typeof(Gemma4Model).GetMethod("ToModelParams", BindingFlags.NonPublic | BindingFlags.Static);
-        if (toModelParams?.Invoke(null, [ctx.ModelOptions, ctx.Model.Info]) is not ModelParams parameters)
-        {
-            sink.Note("llamasharp: Gemma4Model's private parameter mapping was not found; skipped");
-            return;
-        }
+        var parameters = Gemma4Model.ToModelParams(ctx.ModelOptions, ctx.Model.Info);
 
         var (message, tokens) = ctx.Prompts.UserMessageDecoding("Story 0.", 2000, ctx.Plan.TgPromptTokens, _ => 0);
         // The executor tokenizes with BOS and special tokens itself.

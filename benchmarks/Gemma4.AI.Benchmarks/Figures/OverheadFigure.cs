@@ -45,15 +45,8 @@ internal static class OverheadFigure
             }));
         }
 
-        if (raw is not null)
-        {
-            sides.Add(("raw_argmax", () => Task.FromResult<double?>(OwnThread.Run(() => raw.Generate(tokens, steps, null)))));
-            sides.Add(("raw_sampler", () => Task.FromResult<double?>(OwnThread.Run(() => raw.Generate(tokens, steps, greedy)))));
-        }
-        else
-        {
-            sink.Note("overhead: Gemma4Model's private parameter mapping was not found; the raw C# loop is skipped");
-        }
+        sides.Add(("raw_argmax", () => Task.FromResult<double?>(OwnThread.Run(() => raw.Generate(tokens, steps, null)))));
+        sides.Add(("raw_sampler", () => Task.FromResult<double?>(OwnThread.Run(() => raw.Generate(tokens, steps, greedy)))));
 
         sides.Add(("engine", () => EngineAloneAsync(ctx, tokens, steps)));
         var callerClock = true;

@@ -234,7 +234,8 @@ public sealed partial class Gemma4Model : IDisposable
         return info.EmbeddingLengthPerLayer > 0 ? Gemma4TemplateVariant.Small : Gemma4TemplateVariant.Large;
     }
 
-    private static ModelParams ToModelParams(Gemma4ModelOptions o, Gemma4ModelInfo info)
+    /// <summary>The llama.cpp model and context parameters for <paramref name="o"/> (also used by the benchmark to build a second, identical context).</summary>
+    internal static ModelParams ToModelParams(Gemma4ModelOptions o, Gemma4ModelInfo info)
     {
         var threads = o.Threads ?? Environment.ProcessorCount;
         var quantizedV = Gemma4ModelOptions.IsQuantized(o.ValueCacheType);
