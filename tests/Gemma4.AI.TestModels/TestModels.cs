@@ -139,14 +139,7 @@ public static class TestModels
             WriteOptional(w, spec.ChatTemplate);
             WriteOptional(w, spec.Name);
             WriteList(w, spec.OmitKeys, w.Write);
-            var overrides = spec.OverrideKeys.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
-            w.Write(overrides.Count);
-            foreach (var (key, value) in overrides)
-            {
-                w.Write(key);
-                w.Write((int)value.Type);
-                value.WritePayload(w);
-            }
+            WriteOverrides(w, spec.OverrideKeys);
 
             WriteList(w, spec.OmitTensors, w.Write);
         }
@@ -173,14 +166,7 @@ public static class TestModels
             w.Write((int)lora.WeightType);
             w.Write(lora.Name);
             WriteList(w, lora.OmitKeys, w.Write);
-            var overrides = lora.OverrideKeys.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
-            w.Write(overrides.Count);
-            foreach (var (key, value) in overrides)
-            {
-                w.Write(key);
-                w.Write((int)value.Type);
-                value.WritePayload(w);
-            }
+            WriteOverrides(w, lora.OverrideKeys);
         }
 
         return Convert.ToHexStringLower(SHA256.HashData(buffer.ToArray()))[..20];
@@ -223,6 +209,18 @@ public static class TestModels
     {
         w.Write(value is not null);
         w.Write(value ?? string.Empty);
+    }
+
+    /// <summary>Metadata overrides in key order, so equal specs hash equally whatever the dictionary's order.</summary>
+    private static void WriteOverrides(BinaryWriter w, IReadOnlyDictionary<string, GgufMetadataValue> overrides)
+    {
+        w.Write(overrides.Count);
+        foreach (var (key, value) in overrides.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            w.Write(key);
+            w.Write((int)value.Type);
+            value.WritePayload(w);
+        }
     }
 
     private static void WriteList<T>(BinaryWriter w, IReadOnlyList<T> items, Action<T> write)
