@@ -23,6 +23,7 @@ internal static class BenchmarkProgram
         ("overhead", OverheadFigure.RunAsync),
         ("beside", BesideEmbeddingsFigure.RunAsync),
         ("embeddings", EmbeddingsFigure.RunAsync),
+        ("embeddings300m", EmbeddingsFigure.RunRealShapeAsync),
         ("memory", MemoryFigure.RunAsync),
 
         // Last: LLamaSharp decodes on thread-pool threads, each of which then keeps an OpenMP team (see OwnThread).

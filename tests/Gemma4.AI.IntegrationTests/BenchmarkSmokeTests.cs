@@ -50,5 +50,20 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
         Assert.True(sink.Checks["memory.kv_estimate_within_10_percent"]);
         Assert.True(sink.Results["ratio.ttft.turn2_cached_input"] > 0.5);
         Assert.True(elapsed < TimeSpan.FromMinutes(2), $"took {elapsed}");
+        Assert.DoesNotContain(sink.Results.Keys, k => k.Contains("embeddinggemma300m", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(new[] { "--quick" }, false)]
+    [InlineData(new[] { "--tiny" }, false)]
+    [InlineData(new[] { "--full" }, true)]
+    [InlineData(new[] { "--quick", "--only", "embeddings300m" }, true)]
+    [InlineData(new[] { "--full", "--only", "tg" }, false)]
+    public void Runs_RealShapeEmbeddings_OnlyInFullModeOrByName(string[] args, bool expected)
+    {
+        var options = BenchmarkOptions.Parse(args);
+
+        Assert.Equal(expected, options.Runs("embeddings300m"));
+        Assert.Equal(args.Length == 1, options.Runs("embeddings"));
     }
 }

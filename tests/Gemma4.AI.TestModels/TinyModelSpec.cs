@@ -20,6 +20,28 @@ public sealed record TinyModelSpec
     };
 
     /// <summary>
+    /// EmbeddingGemma 300M's real shape (google/embeddinggemma-300m config.json): hidden 768, 24 layers (5 sliding + 1
+    /// global, repeated), 3 query heads and 1 KV head of 256, MLP 1152, window 512, 262,144 tokens, 2K context; random
+    /// Q8_0 weights (~330 MB; the dense projection heads of the real file are left out). For benchmarks only.
+    /// </summary>
+    public static TinyModelSpec EmbeddingGemma300M { get; } = new()
+    {
+        HiddenSize = 768,
+        Layers = 24,
+        Heads = 3,
+        KvHeads = [.. Enumerable.Repeat(1, 24)],
+        HeadDim = 256,
+        HeadDimSwa = 256,
+        SlidingWindow = 512,
+        SlidingPattern = [.. Enumerable.Range(0, 24).Select(il => il % 6 != 5)],
+        FeedForward = 1152,
+        ContextLength = 2048,
+        VocabularySize = 262_144,
+        WeightType = GgufTensorType.Q8_0,
+        Name = "embeddinggemma-300m-shaped-random",
+    };
+
+    /// <summary>
     /// Gemma 4 E2B's real shape (google/gemma-4-E2B-it config.json): hidden 1536, 35 layers (4 sliding + 1 global,
     /// repeated), 8 query heads and 1 KV head, head dims 256 sliding / 512 global, per-layer embeddings 256 wide, the
     /// last 20 layers sharing KV with a double-wide (12288) MLP, window 512, 262,144 tokens, 128K context; random

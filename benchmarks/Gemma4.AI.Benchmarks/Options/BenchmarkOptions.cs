@@ -39,7 +39,8 @@ internal sealed class BenchmarkOptions
           --pairs N               pairs per ratio (overrides the mode)
           --tg-tokens N           generated tokens per tg measurement (overrides the mode)
           --doc-tokens N          document size of the turn-2 figure (overrides the mode)
-          --only LIST             comma-separated figures: pp,tg,overhead,llamasharp,concurrent,ttft,restore,beside,embeddings,memory
+          --only LIST             comma-separated figures: pp,tg,overhead,llamasharp,concurrent,ttft,restore,beside,embeddings,
+                                  embeddings300m (--full only unless named),memory
           --max-other-cpu F       drop a rep when other processes took more than this share of the machine (default 0.05)
           --native-sample argmax|none  how the native loop picks tokens (default argmax; none = llama-bench style)
           --native-bin PATH       use this compiled native loop instead of compiling one
@@ -87,9 +88,12 @@ internal sealed class BenchmarkOptions
     /// <summary>The model shape in effect: the one asked for, else tiny for --tiny and E2B otherwise.</summary>
     public ModelShape EffectiveShape => Shape ?? (Mode == BenchmarkMode.Tiny ? ModelShape.Tiny : ModelShape.E2B);
 
-    public static readonly string[] Figures = ["pp", "tg", "overhead", "llamasharp", "concurrent", "ttft", "restore", "beside", "embeddings", "memory"];
+    public static readonly string[] Figures = ["pp", "tg", "overhead", "llamasharp", "concurrent", "ttft", "restore", "beside", "embeddings", "embeddings300m", "memory"];
 
-    public bool Runs(string figure) => Only is null || Only.Contains(figure);
+    /// <summary>Figures too slow for <c>--quick</c>'s 10 minutes: run in <c>--full</c>, or when named in <c>--only</c>.</summary>
+    private static readonly string[] FullOnly = ["embeddings300m"];
+
+    public bool Runs(string figure) => Only?.Contains(figure) ?? (Mode == BenchmarkMode.Full || !FullOnly.Contains(figure));
 
     /// <summary>Parses the command line; throws <see cref="ArgumentException"/> naming the bad argument.</summary>
     public static BenchmarkOptions Parse(IReadOnlyList<string> args)
