@@ -11,6 +11,12 @@ public sealed class Gemma4EmbeddingGeneratorOptions
     public int BatchSize { get; set; } = 2048;
 
     /// <summary>Most inputs decoded together in one batch (one llama.cpp sequence each). Between 1 and 256; default 64.</summary>
+    /// <remarks>
+    /// llama.cpp's batched kernels sum in an order that depends on the batch, so a text packed with others gets a vector
+    /// that differs from its single-text vector in the last bits (cosine above 0.99999 on small models; 0.99989 measured
+    /// on a 24-layer random-weight model of EmbeddingGemma's shape). With 1, every input is decoded on its own and its
+    /// vector is bitwise the same whatever it is sent with, at the cost of throughput.
+    /// </remarks>
     public int MaxParallelSequences { get; set; } = 64;
 
     /// <summary>CPU threads for the embedding context; null uses the model's <see cref="Gemma4ModelOptions.Threads"/> (else every core).</summary>

@@ -52,6 +52,22 @@ public sealed class Gemma4EmbeddingGeneratorTests(EmbeddingModelsFixture models)
 
     [Theory]
     [MemberData(nameof(EmbeddingModelsFixture.Kinds), MemberType = typeof(EmbeddingModelsFixture))]
+    public async Task GenerateAsync_OneSequencePerDecode_TextAloneVsInBatchBitwiseIdentical(string kind)
+    {
+        using var generator = models.Generator(kind, o => o.MaxParallelSequences = 1);
+        var texts = SampleTexts.Create(32);
+
+        var batch = await generator.GenerateAsync(texts);
+
+        foreach (var i in new[] { 0, 13, 31 })
+        {
+            var alone = await generator.GenerateAsync([texts[i]]);
+            Assert.True(alone[0].Vector.Span.SequenceEqual(batch[i].Vector.Span), $"text {i} differs from its batched vector");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(EmbeddingModelsFixture.Kinds), MemberType = typeof(EmbeddingModelsFixture))]
     public async Task GenerateAsync_DifferentTexts_DifferentVectors(string kind)
     {
         using var generator = models.Generator(kind);
