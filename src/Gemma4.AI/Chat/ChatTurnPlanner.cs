@@ -17,9 +17,11 @@ internal static partial class ChatTurnPlanner
         IEnumerable<ChatMessage> messages,
         ChatOptions? options,
         Gemma4GenerationOptions? clientDefaults,
-        Gemma4ContextOverflowPolicy overflow,
+        Gemma4ChatClientOptions clientOptions,
         ILogger logger)
     {
+        // Rendering tokenizes and grammar checks read the vocabulary: both need the weights alive.
+        using var lease = model.AcquireNative();
         LogIgnoredOptions(options, model, logger);
 
         var generation = Gemma4ChatOptionsMapper.ToGenerationOptions(options, client);
@@ -29,24 +31,28 @@ internal static partial class ChatTurnPlanner
             Fill(generation, clientDefaults);
         }
 
-        var (prompt, tokens) = Render(model, formatter, messages, options, overflow, generation.MaxOutputTokens);
+        var list = UnsupportedContent.Apply(messages as IList<ChatMessage> ?? messages.ToList(), clientOptions.IgnoreUnsupportedContent);
+        var (prompt, tokens) = Render(model, formatter, list, options, clientOptions.ContextOverflow, generation.MaxOutputTokens);
 
         var sampling = Gemma4ChatOptionsMapper.ToSampling(generation, Gemma4ChatOptionsMapper.DefaultSampling, grammar: null);
 
         // A raw GBNF grammar wins; otherwise tools (ToolMode) and ResponseFormat decide.
         var grammar = generation.Grammar is { Length: > 0 } gbnf
             ? new GrammarConstraint(gbnf)
-            : ChatGrammar.Build(options, new GrammarOptions(ThoughtPrefixFor(prompt, options), ToolCallTokenId(model), generation.MaxConstrainedStringLength))
+            : BuildChatGrammar(options, new GrammarOptions(ThoughtPrefixFor(prompt, options), ToolCallTokenId(model), generation.MaxConstrainedStringLength), logger)
                 is { } built ? built with { RestrictSpecialTokens = true } : null;
         if (grammar is not null)
         {
             SamplerChainFactory.Validate(model.Tokenizer, grammar);
         }
 
+        // No tool may be called (none declared, or ToolMode None): the model must not open a call either, as with OpenAI.
+        var excluded = grammar is null && !ToolsCallable(options) && ToolCallTokenId(model) is { } toolCall ? new[] { toolCall } : [];
+
         var request = new GenerationRequest(tokens)
         {
             Adapters = AdapterSet.Create(model, generation.Adapters),
-            Sampling = sampling with { Grammar = grammar },
+            Sampling = sampling with { Grammar = grammar, ExcludedTokens = excluded },
             MaxOutputTokens = generation.MaxOutputTokens,
             StopSequences = generation.StopSequences is { Count: > 0 } stops ? [.. stops] : [],
         };
@@ -57,10 +63,9 @@ internal static partial class ChatTurnPlanner
 
     /// <summary>Renders and tokenizes; with <see cref="Gemma4ContextOverflowPolicy.DropOldestMessages"/>, drops old messages until it fits.</summary>
     private static (Gemma4Prompt Prompt, int[] Tokens) Render(
-        Gemma4Model model, Gemma4PromptFormatter formatter, IEnumerable<ChatMessage> messages, ChatOptions? options,
+        Gemma4Model model, Gemma4PromptFormatter formatter, IList<ChatMessage> list, ChatOptions? options,
         Gemma4ContextOverflowPolicy overflow, int? maxOutputTokens)
     {
-        var list = messages as IList<ChatMessage> ?? messages.ToList();
         var prompt = formatter.FormatPrompt(list, options, addGenerationPrompt: true);
         var tokens = model.Tokenizer.Tokenize(prompt);
         if (overflow == Gemma4ContextOverflowPolicy.DropOldestMessages)
@@ -87,6 +92,32 @@ internal static partial class ChatTurnPlanner
         prompt.EndsInsideThought ? ThoughtPrefix.Open
         : Gemma4MessageMapper.IsThinkingEnabled(options) ? ThoughtPrefix.Optional
         : ThoughtPrefix.None;
+
+    /// <summary>
+    /// The grammar for tools and ResponseFormat. With ToolMode Auto a tool whose schema cannot be enforced leaves the calls
+    /// unconstrained (parsed, not enforced) rather than failing every request that merely offers it, as OpenAI's
+    /// non-strict tools do; required tool calls and a ResponseFormat schema still throw.
+    /// </summary>
+    private static GrammarConstraint? BuildChatGrammar(ChatOptions? options, GrammarOptions grammarOptions, ILogger logger)
+    {
+        try
+        {
+            return ChatGrammar.Build(options, grammarOptions);
+        }
+        catch (NotSupportedException ex) when (options?.ToolMode is null or AutoChatToolMode && ToolsCallable(options))
+        {
+            if (options!.ResponseFormat is ChatResponseFormatJson json)
+            {
+                _ = ResponseFormatGrammar.Build(json, grammarOptions); // the answer's own schema must still be enforceable
+            }
+
+            Log.UnconstrainedTools(logger, ex.Message);
+            return null;
+        }
+    }
+
+    private static bool ToolsCallable(ChatOptions? options) =>
+        options?.ToolMode is not NoneChatToolMode && options?.Tools?.OfType<AIFunctionDeclaration>().Any() == true;
 
     private static int? ToolCallTokenId(Gemma4Model model) =>
         model.Tokenizer.SpecialTokenId(Gemma4Tokens.ToolCallStart) is var id and >= 0 ? id : null;
@@ -136,5 +167,8 @@ internal static partial class ChatTurnPlanner
     {
         [LoggerMessage(1, LogLevel.Debug, "ChatOptions.{Option} ignored: {Reason}.")]
         public static partial void Ignored(ILogger logger, string option, string reason);
+
+        [LoggerMessage(2, LogLevel.Warning, "Tool calls are not constrained by a grammar for this request (ToolMode Auto): {Reason}")]
+        public static partial void UnconstrainedTools(ILogger logger, string reason);
     }
 }

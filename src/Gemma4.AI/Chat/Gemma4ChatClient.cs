@@ -56,21 +56,30 @@ public sealed partial class Gemma4ChatClient : IChatClient
     public Gemma4PromptFormatter Formatter => _formatter;
 
     /// <inheritdoc />
-    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        return GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        return await GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+    /// <remarks>
+    /// The messages and options are rendered, tokenized and checked when this method is called, so bad arguments,
+    /// unsupported content and context overflow throw here, as with other clients, not at the first MoveNextAsync.
+    /// </remarks>
+    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages,
         ChatOptions? options = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var turn = ChatTurnPlanner.Plan(this, _model, _formatter, messages, options, _defaults, _options.ContextOverflow, _logger);
+        var turn = ChatTurnPlanner.Plan(this, _model, _formatter, messages, options, _defaults, _options, _logger);
+        return StreamAsync(turn, cancellationToken);
+    }
 
+    private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(ChatTurn turn, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var responseId = NewId("resp");
         var messageId = NewId("msg");
         var createdAt = DateTimeOffset.UtcNow;

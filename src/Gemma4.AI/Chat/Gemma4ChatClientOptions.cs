@@ -16,6 +16,13 @@ public sealed class Gemma4ChatClientOptions
     public bool OwnsModel { get; set; }
 
     /// <summary>
+    /// Drop images, audio, video and files (<c>DataContent</c>, <c>UriContent</c>, <c>HostedFileContent</c>) from the
+    /// messages instead of throwing <see cref="NotSupportedException"/>. The client runs the text model only, so the
+    /// model never sees such content either way. Default false.
+    /// </summary>
+    public bool IgnoreUnsupportedContent { get; set; }
+
+    /// <summary>
     /// LoRA adapters the client loads for its model when it is created (an adapter already loaded under the same name from
     /// the same file is shared) and applies to requests that choose no adapters themselves: the way to serve several
     /// fine-tunes of one base model as several (keyed) clients. Empty by default.

@@ -69,9 +69,11 @@ public sealed class Gemma4EmbeddingGenerator : IEmbeddingGenerator<string, Embed
                 Gemma4FlashAttention.Disabled => false,
                 _ => null,
             });
+        using var lease = model.AcquireNative();
         _engine = EmbeddingEngine.Create(model.Weights, model.ModelPath, settings, model.LoggerFactory.CreateLogger<Gemma4EmbeddingGenerator>());
         try
         {
+            model.AddDependent(_engine);
             _inputs = new EmbeddingInputTokenizer(model.Tokenizer, maxInputTokens);
             if (_options.Dimensions > _engine.EmbeddingLength)
             {
@@ -81,6 +83,7 @@ public sealed class Gemma4EmbeddingGenerator : IEmbeddingGenerator<string, Embed
         }
         catch
         {
+            model.RemoveDependent(_engine);
             _engine.Dispose();
             throw;
         }
@@ -105,6 +108,7 @@ public sealed class Gemma4EmbeddingGenerator : IEmbeddingGenerator<string, Embed
     {
         ArgumentNullException.ThrowIfNull(value);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        using var lease = _model.AcquireNative();
         return _inputs.Count(value, PrefixOf(options));
     }
 
@@ -133,12 +137,15 @@ public sealed class Gemma4EmbeddingGenerator : IEmbeddingGenerator<string, Embed
         var tokens = new int[texts.Count][];
         long totalTokens = 0;
         var empty = 0;
-        for (var i = 0; i < texts.Count; i++)
+        using (_model.AcquireNative())
         {
-            var text = texts[i] ?? throw new ArgumentException($"Input {i} is null.", nameof(values));
-            tokens[i] = _inputs.Tokenize(text, prefix, truncation, i);
-            totalTokens += tokens[i].Length;
-            empty += tokens[i].Length == 0 ? 1 : 0;
+            for (var i = 0; i < texts.Count; i++)
+            {
+                var text = texts[i] ?? throw new ArgumentException($"Input {i} is null.", nameof(values));
+                tokens[i] = _inputs.Tokenize(text, prefix, truncation, i);
+                totalTokens += tokens[i].Length;
+                empty += tokens[i].Length == 0 ? 1 : 0;
+            }
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -182,6 +189,7 @@ public sealed class Gemma4EmbeddingGenerator : IEmbeddingGenerator<string, Embed
             return;
         }
 
+        _model.RemoveDependent(_engine);
         _engine.Dispose();
         if (_options.OwnsModel)
         {

@@ -13,18 +13,41 @@ internal sealed unsafe class AbortSignal : IDisposable
 
     public static delegate* unmanaged[Cdecl]<IntPtr, byte> Callback => &ShouldAbort;
 
-    public bool IsSet => Volatile.Read(ref *_flag) != 0;
+    private readonly Lock _gate = new();
 
-    public void Set() => Volatile.Write(ref *_flag, 1);
+    /// <summary>Read by the loop thread only, which ends before <see cref="Dispose"/>.</summary>
+    public bool IsSet => _flag != null && Volatile.Read(ref *_flag) != 0;
 
-    public void Reset() => Volatile.Write(ref *_flag, 0);
+    /// <summary>Raises the flag; any thread, at any time (a cancellation callback may run after disposal: then nothing).</summary>
+    public void Set()
+    {
+        lock (_gate)
+        {
+            if (_flag != null)
+            {
+                Volatile.Write(ref *_flag, 1);
+            }
+        }
+    }
 
-    public void Dispose()
+    /// <summary>Lowers the flag; the loop thread only.</summary>
+    public void Reset()
     {
         if (_flag != null)
         {
-            NativeMemory.Free(_flag);
-            _flag = null;
+            Volatile.Write(ref *_flag, 0);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_flag != null)
+            {
+                NativeMemory.Free(_flag);
+                _flag = null;
+            }
         }
     }
 

@@ -22,6 +22,9 @@ internal abstract class EngineLoop : IDisposable
     /// <summary>Set once <see cref="Dispose"/> has begun; the loop exits at the next step.</summary>
     protected bool IsDisposing => _disposing;
 
+    /// <summary>Whether <see cref="Dispose"/> has been called (tests and diagnostics).</summary>
+    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
     /// <summary>Starts the loop; derived constructors call it last, once their own state is ready.</summary>
     protected void StartLoop() => _thread.Start();
 

@@ -16,8 +16,8 @@ internal static unsafe class SamplerChainFactory
         try
         {
             return p.Grammar is { } grammar
-                ? new RequestSampler(chain, CreateGrammarSampler(tokenizer.Vocab, grammar), SpecialTokensOutside(grammar, tokenizer))
-                : new RequestSampler(chain, IntPtr.Zero, []) { IsPlainGreedy = p.Temperature <= 0 && !p.HasPenalties };
+                ? new RequestSampler(chain, CreateGrammarSampler(tokenizer.Vocab, grammar), [.. SpecialTokensOutside(grammar, tokenizer).Union(p.ExcludedTokens)])
+                : new RequestSampler(chain, IntPtr.Zero, [.. p.ExcludedTokens]) { IsPlainGreedy = p.Temperature <= 0 && !p.HasPenalties };
         }
         catch
         {

@@ -33,5 +33,8 @@ internal sealed record SamplingParameters
     /// <summary>A grammar that constrains the output, or null.</summary>
     public GrammarConstraint? Grammar { get; init; }
 
+    /// <summary>Tokens never to sample (for example the tool-call opener when no tool may be called).</summary>
+    public IReadOnlyList<int> ExcludedTokens { get; init; } = [];
+
     public bool HasPenalties => FrequencyPenalty != 0 || PresencePenalty != 0 || RepeatPenalty != 1;
 }

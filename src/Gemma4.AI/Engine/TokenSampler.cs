@@ -35,7 +35,7 @@ internal sealed unsafe class TokenSampler : IDisposable
         var logits = LlamaNative.GetLogitsIth(context, batchIndex);
         if (sampler.IsPlainGreedy && !utf8.InsideCharacter
             && TensorPrimitives.IndexOfMax(new ReadOnlySpan<float>(logits, _vocabulary)) is var best and >= 0
-            && !IsInvalidStart(best))
+            && !IsInvalidStart(best) && Array.IndexOf(sampler.ExcludedTokens, best) < 0)
         {
             // The common greedy case is an argmax: no candidate array, no chain (what a native loop does).
             LlamaNative.SamplerAccept(sampler.Chain, best);

@@ -69,7 +69,8 @@ internal static class Gemma4TemplateRenderer
             var role = message.Role == "assistant" ? "model" : message.Role;
             if (!(role == "model" && prevNonToolRole == "assistant"))
             {
-                b.AppendTemplate(Gemma4Tokens.TurnStart + role + "\n");
+                // The role is caller data (ChatRole accepts any string): content, so it can never spell a control token.
+                b.AppendTemplate(Gemma4Tokens.TurnStart).AppendContent(role).AppendTemplate("\n");
             }
 
             // Replayed reasoning: only after the last user message, or for tool-calling messages with preserve_thinking.

@@ -25,6 +25,7 @@ public sealed partial class Gemma4Model : IDisposable
     private readonly LLamaWeights _weights;
     private readonly SafeLLamaContextHandle? _context;
     private readonly InferenceEngine? _engine;
+    private readonly List<IDisposable> _dependents = [];
     private int _disposed;
 
     private Gemma4Model(Gemma4ModelOptions options, Gemma4ModelInfo info, LLamaWeights weights, SafeLLamaContextHandle? context, ILoggerFactory loggerFactory)
@@ -199,19 +200,76 @@ public sealed partial class Gemma4Model : IDisposable
         LoadAsync(options, loggerFactory).GetAwaiter().GetResult();
 
     /// <summary>Counts the tokens of plain text (no control tokens are recognised in it).</summary>
+    /// <exception cref="ObjectDisposedException">The model is disposed.</exception>
     public int CountTokens(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        using var lease = AcquireNative();
         return Tokenizer.TokenizeContent(text).Length;
     }
 
-    /// <summary>Stops the decode loop (running requests fail with <see cref="ObjectDisposedException"/>) and frees native memory.</summary>
+    /// <summary>
+    /// Holds the weights for native calls on the caller's thread (the tokenizer and grammar samplers use raw pointers
+    /// into them); throws <see cref="ObjectDisposedException"/> once the model is disposed.
+    /// </summary>
+    internal NativeLease AcquireNative()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var added = false;
+        try
+        {
+            _weights.NativeHandle.DangerousAddRef(ref added);
+        }
+        catch (ObjectDisposedException)
+        {
+            throw new ObjectDisposedException(GetType().FullName, $"{ModelId} has been disposed.");
+        }
+
+        return new NativeLease(_weights.NativeHandle);
+    }
+
+    /// <summary>Disposes <paramref name="dependent"/> (an engine whose context uses these weights) before the weights are freed.</summary>
+    /// <exception cref="ObjectDisposedException">The model is disposed.</exception>
+    internal void AddDependent(IDisposable dependent)
+    {
+        lock (_dependents)
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            _dependents.Add(dependent);
+        }
+    }
+
+    /// <summary>Forgets a dependent that its owner disposes itself.</summary>
+    internal void RemoveDependent(IDisposable dependent)
+    {
+        lock (_dependents)
+        {
+            _dependents.Remove(dependent);
+        }
+    }
+
+    /// <summary>
+    /// Stops the decode loops of the model and of the embedding generators over it (running requests fail with
+    /// <see cref="ObjectDisposedException"/>, as does every later call) and frees native memory.
+    /// </summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
+        }
+
+        IDisposable[] dependents;
+        lock (_dependents)
+        {
+            dependents = [.. _dependents];
+            _dependents.Clear();
+        }
+
+        // Their contexts were made from these weights: they go first.
+        foreach (var dependent in dependents)
+        {
+            dependent.Dispose();
         }
 
         _engine?.Dispose();

@@ -128,6 +128,40 @@ public sealed class ModelLifetimeTests
         await Assert.ThrowsAsync<ObjectDisposedException>(() => client.GetResponseAsync("again"));
     }
 
+    [Fact]
+    public async Task DisposedModel_RefusesEveryCall_BeforeTouchingNativeMemory()
+    {
+        var model = await Gemma4Model.LoadAsync(TinyChatModel.Options(TestModels.TestModels.Gemma4()));
+        var client = new Gemma4ChatClient(model);
+        Assert.Equal(1, (await client.GetResponseAsync("hi", new ChatOptions { Temperature = 0, MaxOutputTokens = 1 })).Usage!.OutputTokenCount);
+
+        model.Dispose();
+
+        // The model itself refuses (the tokenizer reads the freed weights otherwise), not the engine after tokenizing.
+        var response = await Assert.ThrowsAsync<ObjectDisposedException>(() => client.GetResponseAsync("again"));
+        var stream = Assert.Throws<ObjectDisposedException>(() => client.GetStreamingResponseAsync("again"));
+        var count = Assert.Throws<ObjectDisposedException>(() => model.CountTokens("again"));
+        Assert.All([response, stream, count], e => Assert.Equal(typeof(Gemma4Model).FullName, e.ObjectName));
+    }
+
+    [Fact]
+    public async Task DisposingTheModel_StopsItsEmbeddingGenerators_AndTheyRefuseLaterCalls()
+    {
+        var model = await Gemma4Model.LoadAsync(TinyChatModel.Options(TestModels.TestModels.GemmaEmbedding()));
+        var generator = new Gemma4EmbeddingGenerator(model, new Gemma4EmbeddingGeneratorOptions { Threads = 1 });
+        Assert.Single(await generator.GenerateAsync(["before"]));
+
+        model.Dispose();
+
+        // The generator's context was made from the model's weights: the model stops it before freeing them.
+        Assert.True(generator.Engine.IsDisposed);
+        var ex = await Assert.ThrowsAsync<ObjectDisposedException>(() => generator.GenerateAsync(["after"]));
+        Assert.Equal(typeof(Gemma4Model).FullName, ex.ObjectName);
+        Assert.Throws<ObjectDisposedException>(() => generator.CountTokens("after"));
+        generator.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => new Gemma4EmbeddingGenerator(model));
+    }
+
     private static async Task CycleAsync(Gemma4ModelOptions options, int count)
     {
         for (var i = 0; i < count; i++)
