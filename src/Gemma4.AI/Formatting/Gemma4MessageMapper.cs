@@ -143,7 +143,10 @@ internal static class Gemma4MessageMapper
             result.Add(new TemplateMessage("tool")
             {
                 ToolCallId = functionResult.CallId,
-                ToolResult = Convert(functionResult.Result, $"the result of function call '{functionResult.CallId}'"),
+                // A failed call may carry only its exception: the model should see the error, not a null result.
+                ToolResult = Convert(
+                    functionResult.Result ?? (functionResult.Exception is { } error ? $"Error: {error.Message}" : null),
+                    $"the result of function call '{functionResult.CallId}'"),
             });
         }
 

@@ -28,7 +28,8 @@ namespace Gemma4.AI.Formatting;
 /// <c>{id: CallId, type: function, function: {name: Name, arguments}}</c>, where <c>arguments</c> is the mapping of
 /// <see cref="FunctionCallContent.Arguments"/> (None when null, which renders <c>{}</c>).</item>
 /// <item>Tool messages: each <see cref="FunctionResultContent"/> is one <c>{role: tool, tool_call_id: CallId, content: result}</c>
-/// message; a tool message without results is one tool message whose content is its text. A result that is an object
+/// message (a null result with an <see cref="FunctionResultContent.Exception"/> becomes the string "Error: message");
+/// a tool message without results is one tool message whose content is its text. A result that is an object
 /// renders as a mapping (<c>response:NAME{k:v}</c>), anything else as <c>response:NAME{value:…}</c>; the name is that of
 /// the call with the same id in the assistant message the results follow, or <c>unknown</c>. Tool messages that do not
 /// directly follow an assistant message with calls are not rendered (as in the template).</item>

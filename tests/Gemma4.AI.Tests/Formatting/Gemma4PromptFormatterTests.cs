@@ -108,6 +108,21 @@ public sealed class Gemma4PromptFormatterTests
     }
 
     [Fact]
+    public void Format_FailedCallWithOnlyAnException_ShowsTheErrorToTheModel()
+    {
+        List<ChatMessage> messages =
+        [
+            new(ChatRole.User, "weather?"),
+            new(ChatRole.Assistant, [new FunctionCallContent("c1", "get_weather", new Dictionary<string, object?> { ["city"] = "Paris" })]),
+            new(ChatRole.Tool, [new FunctionResultContent("c1", result: null) { Exception = new InvalidOperationException("service down") }]),
+        ];
+
+        var text = Small.Format(messages);
+
+        Assert.Contains("<|tool_response>response:get_weather{value:<|\"|>Error: service down<|\"|>}<tool_response|>", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void FormatPrompt_RoleName_IsContent()
     {
         // ChatRole takes any string, so the role is caller data: content, like message text (same rendered text).
