@@ -15,7 +15,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// (same file after path normalisation, same settings) share one loaded <see cref="Gemma4Model"/>, chat and embeddings
 /// alike, and it is disposed with the container. When a host runs, every registered model is loaded at start-up, so a
 /// missing file or a bad setting stops the host with a message naming it; without a host the model loads on first
-/// resolve. Options are validated at start-up (ValidateOnStart) and on first use.</para>
+/// resolve. Options are validated at start-up (ValidateOnStart) and on first use. Models are not hot-reloadable: the
+/// model options are read once, when the model is first loaded, and a configuration reload (appsettings.json changed on
+/// disk) neither reloads the model nor changes what the registration uses; restart the host to apply new settings.</para>
 /// <para>Also registers <see cref="Gemma4HealthCheck"/>; add it with <c>AddHealthChecks().AddCheck&lt;Gemma4HealthCheck&gt;("gemma4")</c>.
 /// Logging goes to the container's <see cref="ILoggerFactory"/>.</para>
 /// </remarks>
