@@ -35,7 +35,7 @@ public static class Gemma4ChatClientServiceCollectionExtensions
     {
         var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Chat, null, configureModel, configureClient);
         AddValidation(services, registration);
-        return services.AddChatClient(sp => CreateClient(sp, registration));
+        return Tracked(services, registration, services.AddChatClient(sp => CreateClient(sp, registration)));
     }
 
     /// <summary>Registers a Gemma 4 chat client bound from a configuration section such as <c>"Gemma4": { "ModelPath": …, "ContextSize": … }</c>.</summary>
@@ -50,7 +50,7 @@ public static class Gemma4ChatClientServiceCollectionExtensions
     {
         var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Chat, null, configuration, configureClient);
         AddValidation(services, registration);
-        return services.AddChatClient(sp => CreateClient(sp, registration));
+        return Tracked(services, registration, services.AddChatClient(sp => CreateClient(sp, registration)));
     }
 
     /// <summary>Registers a Gemma 4 chat client under a service key, with model options set in code.</summary>
@@ -68,7 +68,7 @@ public static class Gemma4ChatClientServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(serviceKey);
         var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Chat, serviceKey, configureModel, configureClient);
         AddValidation(services, registration);
-        return services.AddKeyedChatClient(serviceKey, sp => CreateClient(sp, registration));
+        return Tracked(services, registration, services.AddKeyedChatClient(serviceKey, sp => CreateClient(sp, registration)));
     }
 
     /// <summary>Registers a Gemma 4 chat client under a service key, bound from a configuration section.</summary>
@@ -86,7 +86,14 @@ public static class Gemma4ChatClientServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(serviceKey);
         var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Chat, serviceKey, configuration, configureClient);
         AddValidation(services, registration);
-        return services.AddKeyedChatClient(serviceKey, sp => CreateClient(sp, registration));
+        return Tracked(services, registration, services.AddKeyedChatClient(serviceKey, sp => CreateClient(sp, registration)));
+    }
+
+    /// <summary>Remembers the service descriptor just added, so registering the same kind and key again removes it.</summary>
+    private static ChatClientBuilder Tracked(IServiceCollection services, Gemma4ModelRegistration registration, ChatClientBuilder builder)
+    {
+        Gemma4ServiceRegistrar.TrackService(services, registration, typeof(IChatClient));
+        return builder;
     }
 
     private static void AddValidation(IServiceCollection services, Gemma4ModelRegistration registration)

@@ -30,7 +30,7 @@ public static class Gemma4EmbeddingGeneratorServiceCollectionExtensions
     {
         var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Embedding, null, configureModel, configureGenerator);
         AddValidation(services, registration);
-        return services.AddEmbeddingGenerator(sp => CreateGenerator(sp, registration));
+        return Tracked(services, registration, services.AddEmbeddingGenerator(sp => CreateGenerator(sp, registration)));
     }
 
     /// <summary>Registers a Gemma 4 embedding generator bound from a configuration section such as <c>"Gemma4": { "ModelPath": … }</c>.</summary>
@@ -45,7 +45,7 @@ public static class Gemma4EmbeddingGeneratorServiceCollectionExtensions
     {
         var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Embedding, null, configuration, configureGenerator);
         AddValidation(services, registration);
-        return services.AddEmbeddingGenerator(sp => CreateGenerator(sp, registration));
+        return Tracked(services, registration, services.AddEmbeddingGenerator(sp => CreateGenerator(sp, registration)));
     }
 
     /// <summary>Registers a Gemma 4 embedding generator under a service key, with model options set in code.</summary>
@@ -63,7 +63,7 @@ public static class Gemma4EmbeddingGeneratorServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(serviceKey);
         var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Embedding, serviceKey, configureModel, configureGenerator);
         AddValidation(services, registration);
-        return services.AddKeyedEmbeddingGenerator(serviceKey, sp => CreateGenerator(sp, registration));
+        return Tracked(services, registration, services.AddKeyedEmbeddingGenerator(serviceKey, sp => CreateGenerator(sp, registration)));
     }
 
     /// <summary>Registers a Gemma 4 embedding generator under a service key, bound from a configuration section.</summary>
@@ -81,7 +81,14 @@ public static class Gemma4EmbeddingGeneratorServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(serviceKey);
         var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Embedding, serviceKey, configuration, configureGenerator);
         AddValidation(services, registration);
-        return services.AddKeyedEmbeddingGenerator(serviceKey, sp => CreateGenerator(sp, registration));
+        return Tracked(services, registration, services.AddKeyedEmbeddingGenerator(serviceKey, sp => CreateGenerator(sp, registration)));
+    }
+
+    /// <summary>Remembers the service descriptor just added, so registering the same kind and key again removes it.</summary>
+    private static EmbeddingGeneratorBuilder<string, Embedding<float>> Tracked(IServiceCollection services, Gemma4ModelRegistration registration, EmbeddingGeneratorBuilder<string, Embedding<float>> builder)
+    {
+        Gemma4ServiceRegistrar.TrackService(services, registration, typeof(IEmbeddingGenerator<string, Embedding<float>>));
+        return builder;
     }
 
     private static void AddValidation(IServiceCollection services, Gemma4ModelRegistration registration)

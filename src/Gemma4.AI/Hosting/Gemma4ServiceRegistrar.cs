@@ -90,7 +90,9 @@ internal static class Gemma4ServiceRegistrar
 
     private static Gemma4ModelRegistration AddCore(IServiceCollection services, Gemma4ModelRegistration registration)
     {
-        // Registering the same kind and key again replaces the earlier registration, as the service itself is replaced.
+        // Registering the same kind and key again replaces the earlier registration wholly (the ConfigureTestServices
+        // override pattern): its registration and service go, and its validators skip it, so its settings cannot fail
+        // start-up, get loaded, or be resolved through GetServices.
         for (var i = services.Count - 1; i >= 0; i--)
         {
             if (services[i].ServiceType == typeof(Gemma4ModelRegistration)
@@ -99,6 +101,11 @@ internal static class Gemma4ServiceRegistrar
                 && Equals(old.ServiceKey, registration.ServiceKey))
             {
                 services.RemoveAt(i);
+                old.Supersede();
+                if (old.ServiceDescriptor is { } descriptor)
+                {
+                    services.Remove(descriptor);
+                }
             }
         }
 
@@ -111,6 +118,12 @@ internal static class Gemma4ServiceRegistrar
             sp.GetRequiredService<Gemma4ModelRegistry>(), sp.GetServices<Gemma4ModelRegistration>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, Gemma4ModelLoadingService>());
         return registration;
+    }
+
+    /// <summary>Records the service descriptor that MEAI's Add… just added for <paramref name="registration"/>, so a replacing registration can remove it.</summary>
+    public static void TrackService(IServiceCollection services, Gemma4ModelRegistration registration, Type serviceType)
+    {
+        registration.ServiceDescriptor = services.Last(d => d.ServiceType == serviceType && Equals(d.ServiceKey, registration.ServiceKey));
     }
 
     private static IEnumerable<string> SettingNames(Type optionsType) =>

@@ -39,6 +39,37 @@ public sealed class Gemma4ServiceRegistrationTests
     }
 
     [Fact]
+    public void AddGemma4ChatClient_ReplacedByValidRegistration_StartupValidationIgnoresTheFirst()
+    {
+        var services = new ServiceCollection();
+        // The first registration is invalid twice over (no ModelPath, an adapter without a path); the override is valid.
+        services.AddGemma4ChatClient(_ => { }, c => c.LoraAdapters = [new Gemma4LoraAdapterOptions()]);
+        services.AddGemma4ChatClient(o => o.ModelPath = "m.gguf");
+        using var provider = services.BuildServiceProvider();
+
+        // What the host's StartAsync runs first (ValidateOnStart).
+        provider.GetRequiredService<IStartupValidator>().Validate();
+
+        Assert.Single(services, d => d.ServiceType == typeof(IChatClient));
+        Assert.Single(provider.GetServices<Gemma4ModelRegistration>());
+    }
+
+    [Fact]
+    public void AddKeyedGemma4EmbeddingGenerator_ReplacedByValidRegistration_StartupValidationIgnoresTheFirst()
+    {
+        var services = new ServiceCollection();
+        services.AddKeyedGemma4EmbeddingGenerator("docs", o => o.Threads = 0, g => g.Dimensions = 0);
+        services.AddKeyedGemma4EmbeddingGenerator("docs", o => o.ModelPath = "m.gguf");
+        services.AddKeyedGemma4EmbeddingGenerator("other", o => o.ModelPath = "m.gguf");
+        using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+
+        Assert.Single(services, d => d.ServiceType == typeof(IEmbeddingGenerator<string, Embedding<float>>) && Equals(d.ServiceKey, "docs"));
+        Assert.Single(services, d => d.ServiceType == typeof(IEmbeddingGenerator<string, Embedding<float>>) && Equals(d.ServiceKey, "other"));
+    }
+
+    [Fact]
     public void AddKeyedGemma4ChatClient_NullKey_Throws()
     {
         var services = new ServiceCollection();
