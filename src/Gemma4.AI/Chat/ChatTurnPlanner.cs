@@ -27,6 +27,8 @@ internal static partial class ChatTurnPlanner
         if (clientDefaults is not null)
         {
             Fill(generation, clientDefaults);
+            // Checked when the client was created too; this catches defaults changed since (the client holds the object).
+            Gemma4GenerationOptionsValidator.Validate(generation, Gemma4GenerationOptionsValidator.ClientDefaultsSource);
         }
 
         var (prompt, tokens) = Render(model, formatter, messages, options, overflow, generation.MaxOutputTokens);
