@@ -56,8 +56,8 @@ internal static class Gemma4ServiceRegistrar
         var path = configuration is IConfigurationSection section ? section.Path : null;
         string[] unknown = path is null ? [] :
         [
-            .. UnknownKeys(configuration, [.. SettingNames(typeof(Gemma4ModelOptions)), ChatSection, EmbeddingsSection]),
-            .. UnknownKeys(clientSection, SettingNames(typeof(TClientOptions))),
+            .. Gemma4UnknownConfigurationKeys.Find(configuration, typeof(Gemma4ModelOptions), ChatSection, EmbeddingsSection),
+            .. Gemma4UnknownConfigurationKeys.Find(clientSection, typeof(TClientOptions)),
         ];
         var registration = NewRegistration(kind, serviceKey, path, unknown);
         services.AddOptions<Gemma4ModelOptions>(registration.OptionsName).Bind(configuration);
@@ -124,14 +124,5 @@ internal static class Gemma4ServiceRegistrar
     public static void TrackService(IServiceCollection services, Gemma4ModelRegistration registration, Type serviceType)
     {
         registration.ServiceDescriptor = services.Last(d => d.ServiceType == serviceType && Equals(d.ServiceKey, registration.ServiceKey));
-    }
-
-    private static IEnumerable<string> SettingNames(Type optionsType) =>
-        optionsType.GetProperties().Where(static p => p.CanWrite || !p.PropertyType.IsValueType).Select(static p => p.Name);
-
-    private static IEnumerable<string> UnknownKeys(IConfiguration configuration, IEnumerable<string> settings)
-    {
-        var known = settings.ToHashSet(StringComparer.OrdinalIgnoreCase);
-        return configuration.GetChildren().Where(c => !known.Contains(c.Key)).Select(static c => c.Path).Order(StringComparer.Ordinal);
     }
 }

@@ -139,6 +139,50 @@ public sealed class Gemma4ServiceRegistrationTests
         Assert.True(provider.GetRequiredService<IOptionsMonitor<Gemma4ChatClientOptions>>().Get(registration.OptionsName).PreserveThinking);
     }
 
+    [Fact]
+    public void AddGemma4ChatClient_Configuration_ChecksUnknownKeysInNestedSections()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["G:ModelPath"] = "m.gguf",
+            ["G:BackendModules:0"] = "a.so",
+            ["G:Chat:DefaultGenerationOptions:MaxOutputTokns"] = "3",
+            ["G:Chat:DefaultGenerationOptions:temperature"] = "0.5",
+            ["G:Chat:DefaultGenerationOptions:StopSequences:0"] = "END",
+            ["G:Chat:LoraAdapters:0:Path"] = "a.gguf",
+            ["G:Chat:LoraAdapters:0:Scal"] = "0.5",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddGemma4ChatClient(configuration.GetSection("G"));
+        using var provider = services.BuildServiceProvider();
+
+        var registration = Assert.Single(provider.GetServices<Gemma4ModelRegistration>());
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Equal(["G:Chat:DefaultGenerationOptions:MaxOutputTokns", "G:Chat:LoraAdapters:0:Scal"], registration.UnknownConfigurationKeys);
+        Assert.Contains("'G:Chat:DefaultGenerationOptions:MaxOutputTokns'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StartupValidation_ChatDefaultGenerationOptionsOutOfRange_FailsNamingTheKey()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["G:ModelPath"] = "m.gguf",
+            ["G:Chat:DefaultGenerationOptions:Temperature"] = "-1",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddGemma4ChatClient(configuration.GetSection("G"));
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Equal(
+            "Gemma4 chat (configuration key 'G:Chat:DefaultGenerationOptions:Temperature'): " +
+            "Gemma4ChatClientOptions.DefaultGenerationOptions.Temperature must be a finite value >= 0; got -1.",
+            ex.Message);
+    }
+
     private static HealthCheckContext Context() => new()
     {
         Registration = new HealthCheckRegistration("gemma4", _ => null!, HealthStatus.Unhealthy, tags: null),
