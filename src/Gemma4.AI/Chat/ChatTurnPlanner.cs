@@ -29,6 +29,8 @@ internal static partial class ChatTurnPlanner
         if (clientDefaults is not null)
         {
             Fill(generation, clientDefaults);
+            // Checked when the client was created too; this catches defaults changed since (the client holds the object).
+            Gemma4GenerationOptionsValidator.Validate(generation, Gemma4GenerationOptionsValidator.ClientDefaultsSource);
         }
 
         var list = UnsupportedContent.Apply(messages as IList<ChatMessage> ?? messages.ToList(), clientOptions.IgnoreUnsupportedContent);

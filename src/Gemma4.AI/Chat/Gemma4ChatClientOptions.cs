@@ -1,9 +1,11 @@
+using Gemma4.AI.Chat;
+
 namespace Gemma4.AI;
 
 /// <summary>Settings of a <see cref="Gemma4ChatClient"/>.</summary>
 public sealed class Gemma4ChatClientOptions
 {
-    /// <summary>Defaults applied to every request before ChatOptions (for example a lower temperature).</summary>
+    /// <summary>Defaults for what a request leaves unset (for example a lower temperature); <see cref="Validate"/> checks the same ranges as a request's.</summary>
     public Gemma4GenerationOptions? DefaultGenerationOptions { get; set; }
 
     /// <summary>Keep reasoning from earlier model turns that made tool calls (the template's preserve_thinking flag).</summary>
@@ -33,6 +35,13 @@ public sealed class Gemma4ChatClientOptions
     /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
     public void Validate()
     {
+        if (DefaultGenerationOptions is { } defaults)
+        {
+            // The same ranges as a request's; ParamName is the configuration path below the Chat section.
+            Gemma4GenerationOptionsValidator.Validate(
+                defaults, Gemma4GenerationOptionsValidator.ClientDefaultsSource, $"{nameof(DefaultGenerationOptions)}:");
+        }
+
         var adapters = LoraAdapters ?? [];
         for (var i = 0; i < adapters.Count; i++)
         {

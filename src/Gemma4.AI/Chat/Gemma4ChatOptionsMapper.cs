@@ -6,17 +6,21 @@ namespace Gemma4.AI.Chat;
 /// <summary>Maps <see cref="ChatOptions"/> onto engine settings, one option at a time.</summary>
 /// <remarks>
 /// Start from the caller's <see cref="Gemma4GenerationOptions"/> (RawRepresentationFactory) and fill what it left
-/// unset from ChatOptions, so raw values win; then the model's defaults.
+/// unset from ChatOptions, so raw values win; then the client's defaults, then Google's (<see cref="DefaultSampling"/>).
 /// </remarks>
 internal static class Gemma4ChatOptionsMapper
 {
     /// <summary>Google's recommended sampling for Gemma 4.</summary>
     public static readonly SamplingParameters DefaultSampling = new() { Temperature = 1.0f, TopP = 0.95f, TopK = 64 };
 
+    /// <summary>The request's values (raw first, then ChatOptions), validated; an error names the source of the bad value.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
     public static Gemma4GenerationOptions ToGenerationOptions(ChatOptions? options, IChatClient client)
     {
         var raw = options?.RawRepresentationFactory?.Invoke(client) as Gemma4GenerationOptions;
         var result = raw is null ? new Gemma4GenerationOptions() : Copy(raw);
+        // The raw values first, so each error names the source of its value: what fails after the merge is ChatOptions'.
+        Gemma4GenerationOptionsValidator.Validate(result, Gemma4GenerationOptionsValidator.RawSource);
         if (options is null)
         {
             return result;
@@ -30,24 +34,13 @@ internal static class Gemma4ChatOptionsMapper
         result.Seed ??= options.Seed;
         result.MaxOutputTokens ??= options.MaxOutputTokens;
         result.StopSequences ??= options.StopSequences;
+        Gemma4GenerationOptionsValidator.Validate(result, Gemma4GenerationOptionsValidator.ChatOptionsSource);
         return result;
     }
 
-    /// <summary>Validates ranges and produces the engine's sampling parameters.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A value is out of range; the message names the option and value.</exception>
+    /// <summary>Produces the engine's sampling parameters from values already validated (<see cref="Gemma4GenerationOptionsValidator"/>).</summary>
     public static SamplingParameters ToSampling(Gemma4GenerationOptions o, SamplingParameters defaults, GrammarConstraint? grammar)
     {
-        Check(o.Temperature is null or >= 0 && float.IsFinite(o.Temperature ?? 0), "Temperature", o.Temperature, "a finite value >= 0");
-        Check(o.TopP is null or > 0 and <= 1, "TopP", o.TopP, "in (0, 1]");
-        Check(o.TopK is null or >= 0, "TopK", o.TopK, ">= 0");
-        Check(o.MinP is null or >= 0 and <= 1, "MinP", o.MinP, "in [0, 1]");
-        Check(o.FrequencyPenalty is null || float.IsFinite(o.FrequencyPenalty.Value), "FrequencyPenalty", o.FrequencyPenalty, "finite");
-        Check(o.PresencePenalty is null || float.IsFinite(o.PresencePenalty.Value), "PresencePenalty", o.PresencePenalty, "finite");
-        Check(o.RepeatPenalty is null or > 0 && float.IsFinite(o.RepeatPenalty ?? 1), "RepeatPenalty", o.RepeatPenalty, "a finite value > 0");
-        Check(o.PenaltyLastN is null or >= -1, "PenaltyLastN", o.PenaltyLastN, ">= -1");
-        Check(o.MaxOutputTokens is null or >= 1, "MaxOutputTokens", o.MaxOutputTokens, ">= 1");
-        Check(o.MaxConstrainedStringLength is null or >= 0, "MaxConstrainedStringLength", o.MaxConstrainedStringLength, ">= 0");
-
         return defaults with
         {
             Temperature = o.Temperature ?? defaults.Temperature,
@@ -87,14 +80,6 @@ internal static class Gemma4ChatOptionsMapper
         MaxConstrainedStringLength = o.MaxConstrainedStringLength,
         Adapters = o.Adapters is null ? null : [.. o.Adapters],
     };
-
-    private static void Check(bool ok, string name, object? value, string expected)
-    {
-        if (!ok)
-        {
-            throw new ArgumentOutOfRangeException(name, value, $"ChatOptions.{name} must be {expected}; got {value}.");
-        }
-    }
 
     /// <summary>Maps why the engine stopped onto MEAI's finish reasons.</summary>
     public static ChatFinishReason FromStopReason(StopReason reason, bool endedInToolCalls) => endedInToolCalls

@@ -7,13 +7,13 @@ namespace Gemma4.AI;
 /// </summary>
 public sealed class Gemma4GenerationOptions
 {
-    /// <summary>Softmax temperature; 0 is greedy. Default: the GGUF's <c>general.sampling.temp</c>, else Google's 1.0.</summary>
+    /// <summary>Softmax temperature, finite and at least 0; 0 is greedy. Default: Google's recommended 1.0 (the GGUF's sampling metadata is not read).</summary>
     public float? Temperature { get; set; }
 
-    /// <summary>Nucleus sampling threshold in (0, 1]. Default: the GGUF's value, else 0.95.</summary>
+    /// <summary>Nucleus sampling threshold in [0, 1] (0 keeps only the most likely token; 1 disables). Default: Google's 0.95.</summary>
     public float? TopP { get; set; }
 
-    /// <summary>Top-k cut-off; 0 disables. Default: the GGUF's value, else 64.</summary>
+    /// <summary>Top-k cut-off; 0 disables. Default: Google's 64.</summary>
     public int? TopK { get; set; }
 
     /// <summary>Minimum probability relative to the best token, in [0, 1]; 0 (default) disables.</summary>

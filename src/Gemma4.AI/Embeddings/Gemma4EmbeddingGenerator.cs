@@ -75,11 +75,7 @@ public sealed class Gemma4EmbeddingGenerator : IEmbeddingGenerator<string, Embed
         {
             model.AddDependent(_engine);
             _inputs = new EmbeddingInputTokenizer(model.Tokenizer, maxInputTokens);
-            if (_options.Dimensions > _engine.EmbeddingLength)
-            {
-                throw new ArgumentOutOfRangeException(nameof(options), _options.Dimensions,
-                    $"Gemma4EmbeddingGeneratorOptions.Dimensions must be between 1 and the model's width {_engine.EmbeddingLength}; got {_options.Dimensions}.");
-            }
+            _options.ValidateFor(_engine.EmbeddingLength); // names Dimensions, so hosting can name its configuration key
         }
         catch
         {

@@ -61,6 +61,11 @@ public sealed class Gemma4EmbeddingGeneratorOptions
         Require(Enum.IsDefined(Truncation), nameof(Truncation), Truncation, "a Gemma4EmbeddingTruncation value");
     }
 
+    /// <summary>Checks what only a loaded model can tell: <see cref="Dimensions"/> against the model's vector width.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="Dimensions"/> is wider than the model.</exception>
+    internal void ValidateFor(int modelDimensions) =>
+        Require(Dimensions is null || Dimensions <= modelDimensions, nameof(Dimensions), Dimensions, $"between 1 and the model's width {modelDimensions}");
+
     private static void Require(bool condition, string name, object? value, string expected)
     {
         if (!condition)

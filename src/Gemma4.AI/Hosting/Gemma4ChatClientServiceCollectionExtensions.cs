@@ -15,7 +15,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// (same file after path normalisation, same settings) share one loaded <see cref="Gemma4Model"/>, chat and embeddings
 /// alike, and it is disposed with the container. When a host runs, every registered model is loaded at start-up, so a
 /// missing file or a bad setting stops the host with a message naming it; without a host the model loads on first
-/// resolve. Options are validated at start-up (ValidateOnStart) and on first use.</para>
+/// resolve. Options are validated at start-up (ValidateOnStart) and on first use. Models are not hot-reloadable: the
+/// model options are read once, when the model is first loaded, and a configuration reload (appsettings.json changed on
+/// disk) neither reloads the model nor changes what the registration uses; restart the host to apply new settings.</para>
 /// <para>Also registers <see cref="Gemma4HealthCheck"/>; add it with <c>AddHealthChecks().AddCheck&lt;Gemma4HealthCheck&gt;("gemma4")</c>.
 /// Logging goes to the container's <see cref="ILoggerFactory"/>.</para>
 /// </remarks>
@@ -33,7 +35,7 @@ public static class Gemma4ChatClientServiceCollectionExtensions
     {
         var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Chat, null, configureModel, configureClient);
         AddValidation(services, registration);
-        return services.AddChatClient(sp => CreateClient(sp, registration));
+        return Tracked(services, registration, services.AddChatClient(sp => CreateClient(sp, registration)));
     }
 
     /// <summary>Registers a Gemma 4 chat client bound from a configuration section such as <c>"Gemma4": { "ModelPath": …, "ContextSize": … }</c>.</summary>
@@ -48,7 +50,7 @@ public static class Gemma4ChatClientServiceCollectionExtensions
     {
         var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Chat, null, configuration, configureClient);
         AddValidation(services, registration);
-        return services.AddChatClient(sp => CreateClient(sp, registration));
+        return Tracked(services, registration, services.AddChatClient(sp => CreateClient(sp, registration)));
     }
 
     /// <summary>Registers a Gemma 4 chat client under a service key, with model options set in code.</summary>
@@ -66,7 +68,7 @@ public static class Gemma4ChatClientServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(serviceKey);
         var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Chat, serviceKey, configureModel, configureClient);
         AddValidation(services, registration);
-        return services.AddKeyedChatClient(serviceKey, sp => CreateClient(sp, registration));
+        return Tracked(services, registration, services.AddKeyedChatClient(serviceKey, sp => CreateClient(sp, registration)));
     }
 
     /// <summary>Registers a Gemma 4 chat client under a service key, bound from a configuration section.</summary>
@@ -84,7 +86,14 @@ public static class Gemma4ChatClientServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(serviceKey);
         var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Chat, serviceKey, configuration, configureClient);
         AddValidation(services, registration);
-        return services.AddKeyedChatClient(serviceKey, sp => CreateClient(sp, registration));
+        return Tracked(services, registration, services.AddKeyedChatClient(serviceKey, sp => CreateClient(sp, registration)));
+    }
+
+    /// <summary>Remembers the service descriptor just added, so registering the same kind and key again removes it.</summary>
+    private static ChatClientBuilder Tracked(IServiceCollection services, Gemma4ModelRegistration registration, ChatClientBuilder builder)
+    {
+        Gemma4ServiceRegistrar.TrackService(services, registration, typeof(IChatClient));
+        return builder;
     }
 
     private static void AddValidation(IServiceCollection services, Gemma4ModelRegistration registration)

@@ -10,7 +10,7 @@ internal sealed class Gemma4ClientOptionsValidator<TOptions>(Gemma4ModelRegistra
 {
     public ValidateOptionsResult Validate(string? name, TOptions options)
     {
-        if (name != registration.OptionsName)
+        if (name != registration.OptionsName || registration.IsSuperseded)
         {
             return ValidateOptionsResult.Skip;
         }

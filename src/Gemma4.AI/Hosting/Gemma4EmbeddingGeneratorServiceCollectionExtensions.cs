@@ -13,8 +13,10 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <c>.UseLogging()</c>, <c>.UseDistributedCache()</c>).</para>
 /// <para>The model is shared as for <c>AddGemma4ChatClient</c>: registrations whose <see cref="Gemma4ModelOptions"/> are
 /// equal share one loaded <see cref="Gemma4Model"/> (a chat model serves embeddings too), loaded when the host starts
-/// and disposed with the container; each generator keeps its own embedding context over the shared weights. Options
-/// are validated at start-up, and <see cref="Gemma4HealthCheck"/> reports the model.</para>
+/// and disposed with the container; each generator keeps its own embedding context over the shared weights, created
+/// when the host starts too, so a setting the model rules out (<see cref="Gemma4EmbeddingGeneratorOptions.Dimensions"/>
+/// wider than the model) stops start-up with a message naming its configuration key. Options are validated at
+/// start-up, and <see cref="Gemma4HealthCheck"/> reports the model.</para>
 /// </remarks>
 public static class Gemma4EmbeddingGeneratorServiceCollectionExtensions
 {
@@ -30,7 +32,7 @@ public static class Gemma4EmbeddingGeneratorServiceCollectionExtensions
     {
         var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Embedding, null, configureModel, configureGenerator);
         AddValidation(services, registration);
-        return services.AddEmbeddingGenerator(sp => CreateGenerator(sp, registration));
+        return Tracked(services, registration, services.AddEmbeddingGenerator(sp => CreateGenerator(sp, registration)));
     }
 
     /// <summary>Registers a Gemma 4 embedding generator bound from a configuration section such as <c>"Gemma4": { "ModelPath": … }</c>.</summary>
@@ -45,7 +47,7 @@ public static class Gemma4EmbeddingGeneratorServiceCollectionExtensions
     {
         var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Embedding, null, configuration, configureGenerator);
         AddValidation(services, registration);
-        return services.AddEmbeddingGenerator(sp => CreateGenerator(sp, registration));
+        return Tracked(services, registration, services.AddEmbeddingGenerator(sp => CreateGenerator(sp, registration)));
     }
 
     /// <summary>Registers a Gemma 4 embedding generator under a service key, with model options set in code.</summary>
@@ -63,7 +65,7 @@ public static class Gemma4EmbeddingGeneratorServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(serviceKey);
         var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Embedding, serviceKey, configureModel, configureGenerator);
         AddValidation(services, registration);
-        return services.AddKeyedEmbeddingGenerator(serviceKey, sp => CreateGenerator(sp, registration));
+        return Tracked(services, registration, services.AddKeyedEmbeddingGenerator(serviceKey, sp => CreateGenerator(sp, registration)));
     }
 
     /// <summary>Registers a Gemma 4 embedding generator under a service key, bound from a configuration section.</summary>
@@ -81,7 +83,14 @@ public static class Gemma4EmbeddingGeneratorServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(serviceKey);
         var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Embedding, serviceKey, configuration, configureGenerator);
         AddValidation(services, registration);
-        return services.AddKeyedEmbeddingGenerator(serviceKey, sp => CreateGenerator(sp, registration));
+        return Tracked(services, registration, services.AddKeyedEmbeddingGenerator(serviceKey, sp => CreateGenerator(sp, registration)));
+    }
+
+    /// <summary>Remembers the service descriptor just added, so registering the same kind and key again removes it.</summary>
+    private static EmbeddingGeneratorBuilder<string, Embedding<float>> Tracked(IServiceCollection services, Gemma4ModelRegistration registration, EmbeddingGeneratorBuilder<string, Embedding<float>> builder)
+    {
+        Gemma4ServiceRegistrar.TrackService(services, registration, typeof(IEmbeddingGenerator<string, Embedding<float>>));
+        return builder;
     }
 
     private static void AddValidation(IServiceCollection services, Gemma4ModelRegistration registration)
@@ -96,6 +105,16 @@ public static class Gemma4EmbeddingGeneratorServiceCollectionExtensions
         var model = services.GetRequiredService<Gemma4ModelRegistry>().GetModel(registration);
         var options = services.GetRequiredService<IOptionsMonitor<Gemma4EmbeddingGeneratorOptions>>().Get(registration.OptionsName).Clone();
         options.OwnsModel = false; // the registry owns it: other registrations may share it
-        return new Gemma4EmbeddingGenerator(model, options);
+        try
+        {
+            return new Gemma4EmbeddingGenerator(model, options);
+        }
+        catch (ArgumentException ex)
+        {
+            // A setting that only the loaded model can check (Dimensions wider than the model): name its configuration key,
+            // as start-up validation does, rather than blame the constructor's parameter.
+            throw new OptionsValidationException(
+                registration.OptionsName, typeof(Gemma4EmbeddingGeneratorOptions), [Gemma4OptionsErrors.Describe(registration, Gemma4ServiceRegistrar.EmbeddingsSection, ex)]);
+        }
     }
 }

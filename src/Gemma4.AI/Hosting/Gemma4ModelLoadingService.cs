@@ -1,17 +1,20 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Gemma4.AI.Hosting;
 
 /// <summary>
-/// Loads every registered model (and the LoRA adapters of chat registrations) when the host starts, so a missing file or a
-/// bad setting fails start-up instead of the first request, and the first request does not pay for the load. Without a
-/// host, models load on first resolve.
+/// Loads every registered model (and the LoRA adapters of chat registrations) and builds every embedding generator when
+/// the host starts, so a missing file or a bad setting (one only the model can check, too) fails start-up instead of the
+/// first request, and the first request does not pay for the load. Without a host, models load on first resolve.
 /// </summary>
 internal sealed class Gemma4ModelLoadingService(
     Gemma4ModelRegistry registry,
     IEnumerable<Gemma4ModelRegistration> registrations,
-    IOptionsMonitor<Gemma4ChatClientOptions> chatOptions) : IHostedService
+    IOptionsMonitor<Gemma4ChatClientOptions> chatOptions,
+    IServiceProvider services) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -25,6 +28,13 @@ internal sealed class Gemma4ModelLoadingService(
                 {
                     await model.LoadAdapterAsync(adapter.Path, adapter.Name, cancellationToken).ConfigureAwait(false);
                 }
+            }
+            else
+            {
+                // The generator (a singleton) creates its embedding context now and checks Dimensions against the model.
+                _ = registration.ServiceKey is null
+                    ? services.GetService<IEmbeddingGenerator<string, Embedding<float>>>()
+                    : services.GetKeyedService<IEmbeddingGenerator<string, Embedding<float>>>(registration.ServiceKey);
             }
         }
     }

@@ -10,7 +10,7 @@ internal sealed class Gemma4ModelOptionsValidator(Gemma4ModelRegistration regist
 {
     public ValidateOptionsResult Validate(string? name, Gemma4ModelOptions options)
     {
-        if (name != registration.OptionsName)
+        if (name != registration.OptionsName || registration.IsSuperseded)
         {
             return ValidateOptionsResult.Skip;
         }

@@ -13,10 +13,13 @@ namespace Gemma4.AI.Hosting;
 /// <remarks>
 /// A load runs once per key; concurrent callers await the same task. A failed load is kept (and rethrown to every later
 /// caller, and reported by the health check) rather than retried, so a bad file does not cost a reload per request.
+/// Models are not hot-reloadable: a registration's <see cref="Gemma4ModelOptions"/> are read once, at its first use
+/// (the load, or the health check's first look), and kept; a later configuration reload changes nothing until restart.
 /// </remarks>
 internal sealed partial class Gemma4ModelRegistry : IDisposable, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<Gemma4Model>>> _models = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Gemma4ModelRegistration, Pinned> _pinned = new(ReferenceEqualityComparer.Instance);
     private readonly IOptionsMonitor<Gemma4ModelOptions> _options;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
@@ -35,8 +38,8 @@ internal sealed partial class Gemma4ModelRegistry : IDisposable, IAsyncDisposabl
     public async Task<Gemma4Model> GetModelAsync(Gemma4ModelRegistration registration, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        var options = _options.Get(registration.OptionsName); // validates; throws OptionsValidationException
-        var load = _models.GetOrAdd(Gemma4ModelKey.From(options), _ => new Lazy<Task<Gemma4Model>>(() => LoadAsync(options)));
+        var pinned = Pin(registration);
+        var load = _models.GetOrAdd(pinned.Key, _ => new Lazy<Task<Gemma4Model>>(() => LoadAsync(pinned.Options)));
         var model = await load.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
         EnsureKindFits(registration, model);
         return model;
@@ -53,7 +56,7 @@ internal sealed partial class Gemma4ModelRegistry : IDisposable, IAsyncDisposabl
         string key;
         try
         {
-            key = Gemma4ModelKey.From(_options.Get(registration.OptionsName));
+            key = Pin(registration).Key;
         }
         catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or ArgumentException)
         {
@@ -130,6 +133,23 @@ internal sealed partial class Gemma4ModelRegistry : IDisposable, IAsyncDisposabl
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>The registration's options and model key, fixed at first use.</summary>
+    /// <remarks>
+    /// Re-reading the options monitor on every call would follow a configuration reload to a key nothing loaded: the
+    /// health check would report "not loaded yet" while serving, and the next client resolved would load a second copy.
+    /// A failed validation pins nothing, so it is reported again (and a corrected configuration is picked up).
+    /// </remarks>
+    private Pinned Pin(Gemma4ModelRegistration registration)
+    {
+        if (_pinned.TryGetValue(registration, out var pinned))
+        {
+            return pinned;
+        }
+
+        var options = _options.Get(registration.OptionsName).Clone(); // validates; throws OptionsValidationException
+        return _pinned.GetOrAdd(registration, new Pinned(options, Gemma4ModelKey.From(options)));
+    }
+
     private static void EnsureKindFits(Gemma4ModelRegistration registration, Gemma4Model model)
     {
         if (registration.Kind == Gemma4ModelKind.Chat && model.IsEmbeddingModel)
@@ -155,6 +175,9 @@ internal sealed partial class Gemma4ModelRegistry : IDisposable, IAsyncDisposabl
             throw;
         }
     }
+
+    /// <summary>A registration's options as first read, and the key of the model they load.</summary>
+    private sealed record Pinned(Gemma4ModelOptions Options, string Key);
 
     private static partial class Log
     {

@@ -56,8 +56,8 @@ internal static class Gemma4ServiceRegistrar
         var path = configuration is IConfigurationSection section ? section.Path : null;
         string[] unknown = path is null ? [] :
         [
-            .. UnknownKeys(configuration, [.. SettingNames(typeof(Gemma4ModelOptions)), ChatSection, EmbeddingsSection]),
-            .. UnknownKeys(clientSection, SettingNames(typeof(TClientOptions))),
+            .. Gemma4UnknownConfigurationKeys.Find(configuration, typeof(Gemma4ModelOptions), ChatSection, EmbeddingsSection),
+            .. Gemma4UnknownConfigurationKeys.Find(clientSection, typeof(TClientOptions)),
         ];
         var registration = NewRegistration(kind, serviceKey, path, unknown);
         services.AddOptions<Gemma4ModelOptions>(registration.OptionsName).Bind(configuration);
@@ -90,7 +90,9 @@ internal static class Gemma4ServiceRegistrar
 
     private static Gemma4ModelRegistration AddCore(IServiceCollection services, Gemma4ModelRegistration registration)
     {
-        // Registering the same kind and key again replaces the earlier registration, as the service itself is replaced.
+        // Registering the same kind and key again replaces the earlier registration wholly (the ConfigureTestServices
+        // override pattern): its registration and service go, and its validators skip it, so its settings cannot fail
+        // start-up, get loaded, or be resolved through GetServices.
         for (var i = services.Count - 1; i >= 0; i--)
         {
             if (services[i].ServiceType == typeof(Gemma4ModelRegistration)
@@ -99,6 +101,11 @@ internal static class Gemma4ServiceRegistrar
                 && Equals(old.ServiceKey, registration.ServiceKey))
             {
                 services.RemoveAt(i);
+                old.Supersede();
+                if (old.ServiceDescriptor is { } descriptor)
+                {
+                    services.Remove(descriptor);
+                }
             }
         }
 
@@ -113,12 +120,9 @@ internal static class Gemma4ServiceRegistrar
         return registration;
     }
 
-    private static IEnumerable<string> SettingNames(Type optionsType) =>
-        optionsType.GetProperties().Where(static p => p.CanWrite || !p.PropertyType.IsValueType).Select(static p => p.Name);
-
-    private static IEnumerable<string> UnknownKeys(IConfiguration configuration, IEnumerable<string> settings)
+    /// <summary>Records the service descriptor that MEAI's Add… just added for <paramref name="registration"/>, so a replacing registration can remove it.</summary>
+    public static void TrackService(IServiceCollection services, Gemma4ModelRegistration registration, Type serviceType)
     {
-        var known = settings.ToHashSet(StringComparer.OrdinalIgnoreCase);
-        return configuration.GetChildren().Where(c => !known.Contains(c.Key)).Select(static c => c.Path).Order(StringComparer.Ordinal);
+        registration.ServiceDescriptor = services.Last(d => d.ServiceType == serviceType && Equals(d.ServiceKey, registration.ServiceKey));
     }
 }

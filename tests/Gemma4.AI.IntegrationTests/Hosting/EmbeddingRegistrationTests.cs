@@ -59,4 +59,19 @@ public sealed class EmbeddingRegistrationTests
         Assert.Contains("'Gemma4:Embeddings:MaxParallelSequences'", message, StringComparison.Ordinal);
         Assert.Contains("Gemma4EmbeddingGeneratorOptions.MaxParallelSequences must be between 1 and 256; got 0", message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task StartAsync_DimensionsWiderThanTheModel_FailsNamingTheKey()
+    {
+        var config = HostingModels.Configuration("E", modelPath: HostingModels.EmbeddingModelPath);
+        config["E:Embeddings:Dimensions"] = "100000";
+        using var host = TestHosts.Build(config, (s, c) => s.AddGemma4EmbeddingGenerator(c.GetSection("E")));
+
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
+
+        var message = TestHosts.AllMessages(ex);
+        Assert.Contains("'E:Embeddings:Dimensions'", message, StringComparison.Ordinal);
+        Assert.Contains("Gemma4EmbeddingGeneratorOptions.Dimensions must be between 1 and the model's width", message, StringComparison.Ordinal);
+        Assert.Contains("100000", message, StringComparison.Ordinal);
+    }
 }

@@ -65,6 +65,32 @@ public sealed class ModelSharingTests
     }
 
     [Fact]
+    public async Task ConfigurationReload_KeepsTheLoadedModelAndHealthy()
+    {
+        using var host = TestHosts.Build(HostingModels.Configuration(), (s, c) =>
+        {
+            s.AddGemma4ChatClient(c.GetSection("Gemma4"));
+            s.AddKeyedGemma4ChatClient("late", c.GetSection("Gemma4"));
+        });
+        await host.StartAsync();
+        var model = host.Services.GetRequiredService<IChatClient>().GetService<Gemma4Model>();
+        var health = host.Services.GetRequiredService<Gemma4HealthCheck>();
+
+        // appsettings.json edited while serving: the options monitor now sees another ContextSize.
+        var configuration = (IConfigurationRoot)host.Services.GetRequiredService<IConfiguration>();
+        configuration["Gemma4:ContextSize"] = "1024";
+        configuration.Reload();
+
+        var result = await health.CheckHealthAsync(HealthChecks.Context());
+        Assert.Equal(HealthStatus.Healthy, result.Status);
+        // A client first resolved after the reload still gets the model loaded at start-up, not a second copy.
+        var late = host.Services.GetRequiredKeyedService<IChatClient>("late").GetService<Gemma4Model>();
+        Assert.Same(model, late);
+        Assert.Equal(2048, late!.ContextSize);
+        await host.StopAsync();
+    }
+
+    [Fact]
     public void Resolve_LogsLoadThroughTheContainersLoggerFactory()
     {
         var logs = new LogCapture();

@@ -66,6 +66,22 @@ public sealed class StartupValidationTests
         Assert.Contains("'Gemma4:Chat:PreserveThinkin'", TestHosts.AllMessages(ex), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Temperature", "-1", "Gemma4ChatClientOptions.DefaultGenerationOptions.Temperature must be a finite value >= 0; got -1")]
+    [InlineData("MaxOutputTokns", "3", "unknown setting(s)")]
+    public async Task StartAsync_BadChatDefaultGenerationOption_FailsNamingTheKey(string setting, string value, string expected)
+    {
+        var config = HostingModels.Configuration();
+        config[$"Gemma4:Chat:DefaultGenerationOptions:{setting}"] = value;
+        using var host = TestHosts.Build(config, (s, c) => s.AddGemma4ChatClient(c.GetSection("Gemma4")));
+
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
+
+        var message = TestHosts.AllMessages(ex);
+        Assert.Contains($"'Gemma4:Chat:DefaultGenerationOptions:{setting}'", message, StringComparison.Ordinal);
+        Assert.Contains(expected, message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AddGemma4ChatClient_ChatSubsection_BindsClientOptions()
     {

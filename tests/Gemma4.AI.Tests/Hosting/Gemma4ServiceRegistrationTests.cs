@@ -39,6 +39,37 @@ public sealed class Gemma4ServiceRegistrationTests
     }
 
     [Fact]
+    public void AddGemma4ChatClient_ReplacedByValidRegistration_StartupValidationIgnoresTheFirst()
+    {
+        var services = new ServiceCollection();
+        // The first registration is invalid twice over (no ModelPath, an adapter without a path); the override is valid.
+        services.AddGemma4ChatClient(_ => { }, c => c.LoraAdapters = [new Gemma4LoraAdapterOptions()]);
+        services.AddGemma4ChatClient(o => o.ModelPath = "m.gguf");
+        using var provider = services.BuildServiceProvider();
+
+        // What the host's StartAsync runs first (ValidateOnStart).
+        provider.GetRequiredService<IStartupValidator>().Validate();
+
+        Assert.Single(services, d => d.ServiceType == typeof(IChatClient));
+        Assert.Single(provider.GetServices<Gemma4ModelRegistration>());
+    }
+
+    [Fact]
+    public void AddKeyedGemma4EmbeddingGenerator_ReplacedByValidRegistration_StartupValidationIgnoresTheFirst()
+    {
+        var services = new ServiceCollection();
+        services.AddKeyedGemma4EmbeddingGenerator("docs", o => o.Threads = 0, g => g.Dimensions = 0);
+        services.AddKeyedGemma4EmbeddingGenerator("docs", o => o.ModelPath = "m.gguf");
+        services.AddKeyedGemma4EmbeddingGenerator("other", o => o.ModelPath = "m.gguf");
+        using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+
+        Assert.Single(services, d => d.ServiceType == typeof(IEmbeddingGenerator<string, Embedding<float>>) && Equals(d.ServiceKey, "docs"));
+        Assert.Single(services, d => d.ServiceType == typeof(IEmbeddingGenerator<string, Embedding<float>>) && Equals(d.ServiceKey, "other"));
+    }
+
+    [Fact]
     public void AddKeyedGemma4ChatClient_NullKey_Throws()
     {
         var services = new ServiceCollection();
@@ -106,6 +137,50 @@ public sealed class Gemma4ServiceRegistrationTests
         Assert.Equal(["Gemma4:Treads", "Gemma4:Chat:Temperature"], registration.UnknownConfigurationKeys);
         Assert.Equal("Gemma4", registration.ConfigurationPath);
         Assert.True(provider.GetRequiredService<IOptionsMonitor<Gemma4ChatClientOptions>>().Get(registration.OptionsName).PreserveThinking);
+    }
+
+    [Fact]
+    public void AddGemma4ChatClient_Configuration_ChecksUnknownKeysInNestedSections()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["G:ModelPath"] = "m.gguf",
+            ["G:BackendModules:0"] = "a.so",
+            ["G:Chat:DefaultGenerationOptions:MaxOutputTokns"] = "3",
+            ["G:Chat:DefaultGenerationOptions:temperature"] = "0.5",
+            ["G:Chat:DefaultGenerationOptions:StopSequences:0"] = "END",
+            ["G:Chat:LoraAdapters:0:Path"] = "a.gguf",
+            ["G:Chat:LoraAdapters:0:Scal"] = "0.5",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddGemma4ChatClient(configuration.GetSection("G"));
+        using var provider = services.BuildServiceProvider();
+
+        var registration = Assert.Single(provider.GetServices<Gemma4ModelRegistration>());
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Equal(["G:Chat:DefaultGenerationOptions:MaxOutputTokns", "G:Chat:LoraAdapters:0:Scal"], registration.UnknownConfigurationKeys);
+        Assert.Contains("'G:Chat:DefaultGenerationOptions:MaxOutputTokns'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StartupValidation_ChatDefaultGenerationOptionsOutOfRange_FailsNamingTheKey()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["G:ModelPath"] = "m.gguf",
+            ["G:Chat:DefaultGenerationOptions:Temperature"] = "-1",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddGemma4ChatClient(configuration.GetSection("G"));
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Equal(
+            "Gemma4 chat (configuration key 'G:Chat:DefaultGenerationOptions:Temperature'): " +
+            "Gemma4ChatClientOptions.DefaultGenerationOptions.Temperature must be a finite value >= 0; got -1.",
+            ex.Message);
     }
 
     private static HealthCheckContext Context() => new()
