@@ -112,6 +112,9 @@ internal static class Gemma4ServiceRegistrar
         services.AddSingleton(registration);
         services.AddSingleton<IValidateOptions<Gemma4ModelOptions>>(new Gemma4ModelOptionsValidator(registration));
         services.AddOptions<Gemma4ModelOptions>(registration.OptionsName).ValidateOnStart();
+        var paths = static (IServiceProvider sp, Gemma4ModelRegistration r) => new Gemma4ContentRootPaths(r.OptionsName, sp.GetService<IHostEnvironment>());
+        services.AddSingleton<IPostConfigureOptions<Gemma4ModelOptions>>(sp => paths(sp, registration));
+        services.AddSingleton<IPostConfigureOptions<Gemma4ChatClientOptions>>(sp => paths(sp, registration));
 
         services.TryAddSingleton<Gemma4ModelRegistry>();
         services.TryAddSingleton(static sp => new Gemma4HealthCheck(

@@ -27,6 +27,38 @@ public sealed class Gemma4ServiceRegistrationTests
     }
 
     [Fact]
+    public void RelativePaths_ResolveAgainstTheHostContentRoot_AbsoluteOnesAndHostlessOnesStay()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "gemma4-content-root");
+        var absolute = Path.Combine(Path.GetTempPath(), "elsewhere", "model.gguf");
+        var services = new ServiceCollection();
+        services.AddSingleton<IHostEnvironment>(new ContentRoot(root));
+        services.AddKeyedGemma4ChatClient("rel", o =>
+        {
+            o.ModelPath = Path.Combine("models", "gemma.gguf");
+            o.PrefixCacheDirectory = "cache";
+        }, c => c.LoraAdapters.Add(new Gemma4LoraAdapterOptions { Path = "medical.gguf" }));
+        services.AddKeyedGemma4ChatClient("abs", o => o.ModelPath = absolute);
+        using var provider = services.BuildServiceProvider();
+        var registrations = provider.GetServices<Gemma4ModelRegistration>().ToDictionary(r => (string)r.ServiceKey!);
+
+        var rel = provider.GetRequiredService<IOptionsMonitor<Gemma4ModelOptions>>().Get(registrations["rel"].OptionsName);
+        var chat = provider.GetRequiredService<IOptionsMonitor<Gemma4ChatClientOptions>>().Get(registrations["rel"].OptionsName);
+        var abs = provider.GetRequiredService<IOptionsMonitor<Gemma4ModelOptions>>().Get(registrations["abs"].OptionsName);
+
+        Assert.Equal(Path.Combine(root, "models", "gemma.gguf"), rel.ModelPath);
+        Assert.Equal(Path.Combine(root, "cache"), rel.PrefixCacheDirectory);
+        Assert.Equal(Path.Combine(root, "medical.gguf"), Assert.Single(chat.LoraAdapters).Path);
+        Assert.Equal(absolute, abs.ModelPath);
+
+        var hostless = new ServiceCollection();
+        hostless.AddGemma4ChatClient(o => o.ModelPath = "model.gguf");
+        using var hostlessProvider = hostless.BuildServiceProvider();
+        var registration = Assert.Single(hostlessProvider.GetServices<Gemma4ModelRegistration>());
+        Assert.Equal("model.gguf", hostlessProvider.GetRequiredService<IOptionsMonitor<Gemma4ModelOptions>>().Get(registration.OptionsName).ModelPath);
+    }
+
+    [Fact]
     public void AddKeyedGemma4ChatClient_SameKeyTwice_KeepsTheLastRegistration()
     {
         var services = new ServiceCollection();
@@ -187,4 +219,15 @@ public sealed class Gemma4ServiceRegistrationTests
     {
         Registration = new HealthCheckRegistration("gemma4", _ => null!, HealthStatus.Unhealthy, tags: null),
     };
+
+    private sealed class ContentRoot(string path) : IHostEnvironment
+    {
+        public string EnvironmentName { get; set; } = "Production";
+
+        public string ApplicationName { get; set; } = "test";
+
+        public string ContentRootPath { get; set; } = path;
+
+        public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } = null!;
+    }
 }
