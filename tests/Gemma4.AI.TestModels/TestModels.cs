@@ -17,7 +17,7 @@ public static class TestModels
     public const string CacheEnvironmentVariable = "GEMMA4_TEST_MODEL_CACHE";
 
     /// <summary>Bump whenever generation changes, so stale cached files are not reused.</summary>
-    public const int GeneratorVersion = 1;
+    public const int GeneratorVersion = 2;
 
     private static readonly ConcurrentDictionary<string, Lazy<string>> InProcess = new(StringComparer.Ordinal);
 

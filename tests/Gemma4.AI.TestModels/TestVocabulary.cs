@@ -85,6 +85,15 @@ public sealed class TestVocabulary
             }
         }
 
+        // Real Gemma vocabularies also mark ordinary pieces user-defined (HTML tags, whitespace runs): text, not markers.
+        foreach (var t in OrdinaryUserDefinedTokens)
+        {
+            if (seen.Add(t))
+            {
+                Add(t, UserDefined);
+            }
+        }
+
         NaturalSize = tokens.Count;
         if (padToSize is { } size)
         {
@@ -123,6 +132,12 @@ public sealed class TestVocabulary
     [
         "<|tool_call>", "<tool_call|>", "<|tool_response>", "<tool_response|>", "<|\"|>", "<|channel>", "<channel|>",
     ];
+
+    /// <summary>
+    /// User-defined tokens (type 4) that are ordinary text, as real Gemma vocabularies have many (HTML tags such as
+    /// <c>&lt;code&gt;</c>, whitespace runs): llama.cpp matches them in any text and prints them like normal pieces.
+    /// </summary>
+    public static IReadOnlyList<string> OrdinaryUserDefinedTokens { get; } = ["<code>", "</code>"];
 
     /// <summary>The default vocabulary (no padding).</summary>
     public static TestVocabulary Default => DefaultInstance.Value;

@@ -57,10 +57,11 @@ public sealed class Gemma4EmbeddingGenerator : IEmbeddingGenerator<string, Embed
         _model = model;
 
         var maxInputTokens = Math.Min(_options.BatchSize, model.TrainedContextLength);
+        var packTokens = Math.Min(maxInputTokens, _options.PackTokens ?? DefaultPackTokens);
         var settings = new EmbeddingEngineSettings(
             maxInputTokens,
-            Math.Min(maxInputTokens, _options.PackTokens ?? DefaultPackTokens),
-            _options.MaxParallelSequences,
+            packTokens,
+            Math.Min(_options.MaxParallelSequences, packTokens), // no more sequences than tokens in a decode (llama.cpp asserts)
             _options.Threads ?? model.Options.Threads ?? Environment.ProcessorCount,
             PoolingOf(model),
             model.Options.FlashAttention switch

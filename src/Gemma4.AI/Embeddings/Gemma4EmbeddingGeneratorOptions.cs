@@ -55,6 +55,9 @@ public sealed class Gemma4EmbeddingGeneratorOptions
     {
         Require(BatchSize is >= 8 and <= 1 << 20, nameof(BatchSize), BatchSize, "between 8 and 1048576 tokens");
         Require(MaxParallelSequences is >= 1 and <= 256, nameof(MaxParallelSequences), MaxParallelSequences, "between 1 and 256");
+
+        // One pooled output per sequence in one decode: llama.cpp aborts the process when the batch cannot hold them.
+        Require(MaxParallelSequences <= BatchSize, nameof(MaxParallelSequences), MaxParallelSequences, $"at most BatchSize ({BatchSize})");
         Require(Threads is null or >= 1, nameof(Threads), Threads, "at least 1 (or null)");
         Require(Dimensions is null or >= 1, nameof(Dimensions), Dimensions, "at least 1 (or null for the model's width)");
         Require(Enum.IsDefined(Task), nameof(Task), Task, "a Gemma4EmbeddingTask value");

@@ -58,10 +58,11 @@ internal sealed unsafe class Gemma4Tokenizer
                 ByteTokens[value] = id;
             }
 
-            if ((attributes & (AttrControl | AttrUserDefined)) != 0)
+            if ((attributes & (AttrControl | AttrUserDefined)) != 0
+                && Marshal.PtrToStringUTF8((IntPtr)LlamaNative.VocabGetText(vocab, id)) is var text
+                && ((attributes & AttrControl) != 0 || IsFormatMarker(text)))
             {
                 _special[id] = true;
-                var text = Marshal.PtrToStringUTF8((IntPtr)LlamaNative.VocabGetText(vocab, id));
                 if (!string.IsNullOrEmpty(text))
                 {
                     specials.Add((text, id));
@@ -77,6 +78,14 @@ internal sealed unsafe class Gemma4Tokenizer
 
     public IntPtr Vocab => _vocab;
 
+    /// <summary>
+    /// Whether a user-defined token is one of Gemma's format markers (<c>&lt;|tool_call&gt;</c>, <c>&lt;|"|&gt;</c>,
+    /// <c>&lt;channel|&gt;</c>, ...). Gemma vocabularies also mark ordinary pieces user-defined (HTML tags such as
+    /// <c>&lt;code&gt;</c>, whitespace runs): those are text, printed and tokenized as llama.cpp does, never hidden.
+    /// </summary>
+    private static bool IsFormatMarker(string? text) =>
+        text is { Length: > 2 } && (text.StartsWith("<|", StringComparison.Ordinal) || text.EndsWith("|>", StringComparison.Ordinal));
+
     public int VocabularySize { get; }
 
     public int BosToken { get; }
@@ -86,10 +95,10 @@ internal sealed unsafe class Gemma4Tokenizer
 
     public bool IsEndOfGeneration(int token) => (uint)token < (uint)_isEog.Length && _isEog[token];
 
-    /// <summary>Whether a token is a control or user-defined token (its text can be a format marker).</summary>
+    /// <summary>Whether a token is a control token or a user-defined format marker (not text).</summary>
     public bool IsSpecial(int token) => (uint)token < (uint)_special.Length && _special[token];
 
-    /// <summary>Every control and user-defined token with its text.</summary>
+    /// <summary>Every control token and user-defined format marker, with its text.</summary>
     public IEnumerable<(string Text, int Id)> SpecialTokens => _specials;
 
     /// <summary>The id of a special token by its text, or -1.</summary>

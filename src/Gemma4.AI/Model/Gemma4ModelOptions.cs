@@ -111,6 +111,9 @@ public sealed class Gemma4ModelOptions
         Require(BatchSize >= 1, nameof(BatchSize), BatchSize, "at least 1");
         Require(MicroBatchSize >= 1 && MicroBatchSize <= BatchSize, nameof(MicroBatchSize), MicroBatchSize, $"between 1 and BatchSize ({BatchSize})");
         Require(MaxParallelSequences is >= 1 and <= 256, nameof(MaxParallelSequences), MaxParallelSequences, "between 1 and 256");
+
+        // Every sequence may need its logits from one decode: llama.cpp aborts the process when the batch cannot hold them.
+        Require(MaxParallelSequences <= BatchSize, nameof(MaxParallelSequences), MaxParallelSequences, $"at most BatchSize ({BatchSize})");
         Require(MaxQueuedRequests >= 0, nameof(MaxQueuedRequests), MaxQueuedRequests, "0 or more");
         Require(Enum.IsDefined(QueueFullBehavior), nameof(QueueFullBehavior), QueueFullBehavior, "a Gemma4QueueFullBehavior value");
         Require(GpuLayerCount >= -1, nameof(GpuLayerCount), GpuLayerCount, "-1 (all), 0 (none) or a layer count");

@@ -88,7 +88,12 @@ public sealed class ModelLifetimeTests
         var a = await Assert.ThrowsAnyAsync<ArgumentException>(() => Gemma4Model.LoadAsync(bad));
         var b = await Assert.ThrowsAnyAsync<ArgumentException>(() => Gemma4Model.LoadAsync(quantizedVWithoutFlash));
         var c = await Assert.ThrowsAnyAsync<ArgumentException>(() => Gemma4Model.LoadAsync(new Gemma4ModelOptions()));
+        var moreSequencesThanBatch = TinyChatModel.Options(path);
+        moreSequencesThanBatch.BatchSize = moreSequencesThanBatch.MicroBatchSize = 4;
+        moreSequencesThanBatch.MaxParallelSequences = 8; // llama.cpp would abort the process (n_outputs_max assert)
+        var d = await Assert.ThrowsAnyAsync<ArgumentException>(() => Gemma4Model.LoadAsync(moreSequencesThanBatch));
 
+        Assert.Contains("MaxParallelSequences", d.Message, StringComparison.Ordinal);
         Assert.Contains("MicroBatchSize", a.Message, StringComparison.Ordinal);
         Assert.Contains("FlashAttention", b.Message, StringComparison.Ordinal);
         Assert.Contains("ModelPath", c.Message, StringComparison.Ordinal);

@@ -472,5 +472,9 @@ public sealed class Gemma4EmbeddingGeneratorTests(EmbeddingModelsFixture models)
         Assert.Contains("MaxParallelSequences", ex.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentOutOfRangeException>(() => models.Generator(EmbeddingModelsFixture.EmbeddingGemma, o => o.BatchSize = 4));
         Assert.Throws<ArgumentOutOfRangeException>(() => models.Generator(EmbeddingModelsFixture.EmbeddingGemma, o => o.Threads = 0));
+
+        // More sequences than a decode has tokens: llama.cpp would abort the process (n_outputs_max assert).
+        var sequences = Assert.Throws<ArgumentOutOfRangeException>(() => models.Generator(EmbeddingModelsFixture.EmbeddingGemma, o => (o.BatchSize, o.MaxParallelSequences) = (8, 16)));
+        Assert.Contains("MaxParallelSequences", sequences.Message, StringComparison.Ordinal);
     }
 }
