@@ -80,6 +80,13 @@ internal sealed class ActiveGeneration : IDisposable
     /// <summary>Turns sampled bytes into text, keeping an incomplete UTF-8 sequence for the next token.</summary>
     public string DecodePiece(ReadOnlySpan<byte> bytes, bool flush)
     {
+        if (flush && bytes.IsEmpty)
+        {
+            // Output that ends inside a character (a token limit) drops its partial bytes rather than add U+FFFD.
+            _utf8.Reset();
+            return string.Empty;
+        }
+
         var n = _utf8.GetChars(bytes, _chars, flush);
         return n == 0 ? string.Empty : new string(_chars, 0, n);
     }
