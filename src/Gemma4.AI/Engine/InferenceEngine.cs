@@ -34,6 +34,7 @@ internal sealed partial class InferenceEngine : EngineLoop
     private readonly PersistentPrefixCache? _prefixCache;
     private readonly NativeBatch _batch;
     private readonly SemaphoreSlim _capacity;
+    private readonly CancellationTokenSource _stopping = new();
     private readonly byte[] _pieceBuffer = new byte[256];
     private readonly TokenSampler _sampler;
     private long _finished;
@@ -80,9 +81,9 @@ internal sealed partial class InferenceEngine : EngineLoop
                 throw new Gemma4QueueFullException(_settings.MaxSequences + _settings.MaxQueued);
             }
         }
-        else
+        else if (!_capacity.Wait(0, cancellationToken))
         {
-            await _capacity.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await WaitForPlaceAsync(cancellationToken).ConfigureAwait(false);
         }
 
         try
@@ -95,6 +96,23 @@ internal sealed partial class InferenceEngine : EngineLoop
         finally
         {
             _capacity.Release();
+        }
+    }
+
+    /// <summary>Waits for a place in the queue; throws what the loop stopped with if it stops meanwhile.</summary>
+    private async Task WaitForPlaceAsync(CancellationToken cancellationToken)
+    {
+        // A waiter is not a request the loop knows of: only cancelling _stopping wakes it when the loop ends.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        try
+        {
+            await _capacity.WaitAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ThrowIfStopped();
+            throw;
         }
     }
 
@@ -185,6 +203,10 @@ internal sealed partial class InferenceEngine : EngineLoop
 
         _stopped = error;
         FailAll(error);
+
+        // Wakes callers waiting for a queue place, after _stopped is set (they throw it); CancelAsync runs their
+        // continuations off this thread.
+        _ = _stopping.CancelAsync();
     }
 
     protected override ObjectDisposedException DisposedError() =>
@@ -194,7 +216,9 @@ internal sealed partial class InferenceEngine : EngineLoop
     {
         _batch.Dispose();
         _sampler.Dispose();
-        _capacity.Dispose();
+
+        // _capacity and _stopping stay: streams still release their place after disposal, and late callers still wait
+        // on (and see the cancellation of) _stopping. Neither holds a kernel handle unless one is asked for.
     }
 
     private void FailAll(Exception error)
