@@ -309,7 +309,10 @@ internal sealed partial class InferenceEngine : EngineLoop
         }
     }
 
-    /// <summary>Loads a saved prefix into the planned sequence when it covers much more of the prompt than memory does.</summary>
+    /// <summary>
+    /// Loads a saved prefix into the planned sequence when it covers much more of the prompt than memory does and the
+    /// context has room for the whole prompt there (or the request is alone); otherwise the plan stays as it was.
+    /// </summary>
     private SlotPlan RestoreFromDisk(SlotPlan plan, int[] prompt)
     {
         if (_prefixCache?.FindLongest(prompt) is not { } hit || hit.Length < plan.Reuse + _prefixCache.MinTokens)
@@ -317,14 +320,24 @@ internal sealed partial class InferenceEngine : EngineLoop
             return plan;
         }
 
+        // Restoring replaces the sequence's cells, so it needs the room of a prompt decoded there from scratch. Checked
+        // (evicting idle prefixes, as admission does) before reading the file: llama.cpp refuses a state it has no
+        // cells for, and a request waiting for room would otherwise load the file again at every step.
+        var fresh = plan with { Reuse = 0, ForkFrom = null };
+        if (!HasRoomFor(prompt.Length + GenerationReserve, fresh) && _active.Count > 0)
+        {
+            return plan;
+        }
+
         _pool.Clear(plan.Slot);
         if (!_prefixCache.TryRestore(hit.Entry, _context, plan.Slot.Id))
         {
-            return plan with { Reuse = 0, ForkFrom = null };
+            _pool.Clear(plan.Slot); // whatever part of the state llama.cpp took before refusing it
+            return fresh;
         }
 
         _pool.Restored(plan.Slot, hit.Entry.Tokens);
-        return plan with { Reuse = hit.Length, ForkFrom = null };
+        return fresh with { Reuse = hit.Length };
     }
 
     /// <summary>Evicts idle cached prefixes until <paramref name="cells"/> cells are free for a plan; false if impossible.</summary>

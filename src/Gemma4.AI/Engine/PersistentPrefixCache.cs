@@ -107,7 +107,10 @@ internal sealed partial class PersistentPrefixCache
         }
     }
 
-    /// <summary>Loads an entry's state into a (cleared) sequence; false, with a warning, if the file is not usable.</summary>
+    /// <summary>
+    /// Loads an entry's state into a (cleared) sequence; false, with a warning, if the file is not usable (it is
+    /// deleted) or llama.cpp refuses the state (it is kept; the caller clears what was loaded).
+    /// </summary>
     public unsafe bool TryRestore(PrefixCacheEntry entry, SafeLLamaContextHandle context, int sequence)
     {
         byte[]? state;
@@ -122,23 +125,26 @@ internal sealed partial class PersistentPrefixCache
             problem = ex.Message;
         }
 
-        if (state is not null)
+        if (state is null)
         {
-            fixed (byte* p = state)
-            {
-                if (LlamaNative.StateSeqSetData(context, p, (nuint)state.Length, sequence) != 0)
-                {
-                    entry.LastUsed = DateTime.UtcNow;
-                    Log.Restored(_logger, entry.Tokens.Length, state.Length, entry.Path);
-                    return true;
-                }
-            }
-
-            problem = "llama.cpp refused the state";
+            Log.Rejected(_logger, entry.Path, problem ?? "unreadable");
+            Forget(entry, delete: true);
+            return false;
         }
 
-        Log.Rejected(_logger, entry.Path, problem ?? "unreadable");
-        Forget(entry, delete: true);
+        fixed (byte* p = state)
+        {
+            if (LlamaNative.StateSeqSetData(context, p, (nuint)state.Length, sequence) != 0)
+            {
+                entry.LastUsed = DateTime.UtcNow;
+                Log.Restored(_logger, entry.Tokens.Length, state.Length, entry.Path);
+                return true;
+            }
+        }
+
+        // The file passed every check: llama.cpp refuses a good state when the context has no free cells for it, so
+        // the entry stays for a later request.
+        Log.Refused(_logger, entry.Path);
         return false;
     }
 
@@ -265,5 +271,8 @@ internal sealed partial class PersistentPrefixCache
 
         [LoggerMessage(24, LogLevel.Debug, "Prefix cache: a state of {Tokens} tokens ({Bytes} bytes) is too large to save.")]
         public static partial void TooLarge(ILogger logger, int tokens, long bytes);
+
+        [LoggerMessage(25, LogLevel.Warning, "Prefix cache: llama.cpp could not load {Path} into the context (no free cells?); the file is kept.")]
+        public static partial void Refused(ILogger logger, string path);
     }
 }
