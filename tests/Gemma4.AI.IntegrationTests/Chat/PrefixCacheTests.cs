@@ -117,6 +117,46 @@ public sealed class PrefixCacheTests
     }
 
     [Fact]
+    public async Task TwoModelsSharingAFolder_EachRestoresOnlyItsOwnState_AndNeitherDeletesTheOthers()
+    {
+        using var dir = new TempDirectory();
+        var document = Document(600);
+        var models = await SaveWithTwoModelsAsync(dir.Path, document);
+
+        foreach (var (options, cold, _) in models)
+        {
+            using var model = await Gemma4Model.LoadAsync(options);
+            using var client = new Gemma4ChatClient(model);
+            var restored = await client.GetResponseAsync(document, Greedy);
+
+            Assert.Equal(restored.Usage!.InputTokenCount - 1, restored.Usage.CachedInputTokenCount);
+            Assert.Equal(cold.Text, restored.Text);
+        }
+
+        Assert.Equal(2, Directory.GetFiles(dir.Path, "*" + PrefixCacheFile.Extension).Length);
+    }
+
+    [Fact]
+    public async Task CacheFileReplacedByAnotherModelsAfterIndexing_IsNotRestored_NorDeleted()
+    {
+        using var dir = new TempDirectory();
+        var document = Document(600);
+        var models = await SaveWithTwoModelsAsync(dir.Path, document);
+        var (optionsA, coldA, fileA) = models[0];
+        var fileB = models[1].File;
+
+        // Model A indexes its file; then model B's state (same tokens, same size, a valid checksum) takes its place.
+        using var model = await Gemma4Model.LoadAsync(optionsA);
+        File.Copy(fileB, fileA, overwrite: true);
+        using var client = new Gemma4ChatClient(model);
+        var response = await client.GetResponseAsync(document, Greedy);
+
+        Assert.Equal(0, response.Usage!.CachedInputTokenCount);
+        Assert.Equal(coldA.Text, response.Text);
+        Assert.True(File.Exists(fileA));
+    }
+
+    [Fact]
     public async Task SavedPrefix_ThatFitsOnlyAfterEvictingAnIdlePrefix_IsRestored_NotDeleted()
     {
         using var dir = new TempDirectory();
@@ -163,6 +203,37 @@ public sealed class PrefixCacheTests
         // Loaded once, when there was room: not at every step while it waited, and never refused.
         Assert.Single(logs.Entries, e => e.Message.StartsWith("Prefix cache: restored", StringComparison.Ordinal));
         Assert.DoesNotContain(logs.Entries, e => e.Message.StartsWith("Prefix cache", StringComparison.Ordinal) && e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
+    }
+
+    /// <summary>
+    /// Model A (the default tiny model) and model B (other weights, the same shape, so equal state sizes) each save the
+    /// same prompt into one folder; returns their options, cold responses and files, A first.
+    /// </summary>
+    private static async Task<(Gemma4ModelOptions Options, ChatResponse Cold, string File)[]> SaveWithTwoModelsAsync(string directory, string document)
+    {
+        var optionsB = TinyChatModel.Options(TestModels.TestModels.Gemma4(TestModels.TinyModelSpec.Default with { Seed = 99 }));
+        optionsB.PrefixCacheDirectory = directory;
+        optionsB.PrefixCacheMinTokens = 256;
+        var result = new List<(Gemma4ModelOptions, ChatResponse, string)>();
+        foreach (var options in new[] { Options(directory), optionsB })
+        {
+            using var model = await Gemma4Model.LoadAsync(options);
+            using var client = new Gemma4ChatClient(model);
+            var cold = await client.GetResponseAsync(document, Greedy);
+            var before = result.Select(r => r.Item3).ToList();
+            for (var i = 0; i < 200 && Directory.GetFiles(directory, "*" + PrefixCacheFile.Extension).Length <= before.Count; i++)
+            {
+                await Task.Delay(25);
+            }
+
+            // B's start neither deleted A's file nor wrote over it.
+            var files = Directory.GetFiles(directory, "*" + PrefixCacheFile.Extension);
+            Assert.Equal(before.Count + 1, files.Length);
+            Assert.All(before, f => Assert.Contains(f, files));
+            result.Add((options, cold, files.Except(before).Single()));
+        }
+
+        return [.. result];
     }
 
     /// <summary>A 1024-token context with two sequences, where a saved 300-token prefix and a 780-token prompt do not both fit.</summary>
