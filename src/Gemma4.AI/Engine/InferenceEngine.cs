@@ -128,6 +128,7 @@ internal sealed partial class InferenceEngine : EngineLoop
             (this, generation));
 
         _incoming.Enqueue(generation);
+        Interlocked.MemoryBarrier(); // the read of _stopped below must not pass the enqueue (see OnStopped)
         Wake();
         if (_stopped is { } stopped)
         {
@@ -201,7 +202,9 @@ internal sealed partial class InferenceEngine : EngineLoop
             Log.DecodeLoopFailed(_logger, error);
         }
 
-        _stopped = error;
+        // A full fence, not a volatile write (which a later read may pass): either FailAll sees a request RunAsync
+        // enqueued, or RunAsync sees the flag after its enqueue.
+        Interlocked.Exchange(ref _stopped, error);
         FailAll(error);
 
         // Wakes callers waiting for a queue place, after _stopped is set (they throw it); CancelAsync runs their
