@@ -166,6 +166,7 @@ internal sealed partial class EmbeddingEngine : EngineLoop
             },
             (this, request));
         _incoming.Enqueue(request);
+        Interlocked.MemoryBarrier(); // the read of _stopped must not pass the enqueue (see Stop)
         if (_stopped)
         {
             // The loop has exited (disposed): it will never see this request.
@@ -232,8 +233,9 @@ internal sealed partial class EmbeddingEngine : EngineLoop
 
     private void Stop(Exception error)
     {
-        // Set before draining: a request enqueued after the drain sees the flag and fails itself.
-        _stopped = true;
+        // Set before draining, with a full fence (a volatile write could pass the drain's reads): a request enqueued
+        // after the drain sees the flag and fails itself.
+        Interlocked.Exchange(ref _stopped, true);
         Admit();
         foreach (var r in _active)
         {

@@ -34,6 +34,7 @@ internal sealed partial class InferenceEngine : EngineLoop
     private readonly PersistentPrefixCache? _prefixCache;
     private readonly NativeBatch _batch;
     private readonly SemaphoreSlim _capacity;
+    private readonly CancellationTokenSource _stopping = new();
     private readonly byte[] _pieceBuffer = new byte[256];
     private readonly TokenSampler _sampler;
     private long _finished;
@@ -80,9 +81,9 @@ internal sealed partial class InferenceEngine : EngineLoop
                 throw new Gemma4QueueFullException(_settings.MaxSequences + _settings.MaxQueued);
             }
         }
-        else
+        else if (!_capacity.Wait(0, cancellationToken))
         {
-            await _capacity.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await WaitForPlaceAsync(cancellationToken).ConfigureAwait(false);
         }
 
         try
@@ -98,6 +99,23 @@ internal sealed partial class InferenceEngine : EngineLoop
         }
     }
 
+    /// <summary>Waits for a place in the queue; throws what the loop stopped with if it stops meanwhile.</summary>
+    private async Task WaitForPlaceAsync(CancellationToken cancellationToken)
+    {
+        // A waiter is not a request the loop knows of: only cancelling _stopping wakes it when the loop ends.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        try
+        {
+            await _capacity.WaitAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ThrowIfStopped();
+            throw;
+        }
+    }
+
     private async IAsyncEnumerable<GenerationUpdate> RunAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var generation = new ActiveGeneration(request);
@@ -110,6 +128,7 @@ internal sealed partial class InferenceEngine : EngineLoop
             (this, generation));
 
         _incoming.Enqueue(generation);
+        Interlocked.MemoryBarrier(); // the read of _stopped below must not pass the enqueue (see OnStopped)
         Wake();
         if (_stopped is { } stopped)
         {
@@ -183,8 +202,14 @@ internal sealed partial class InferenceEngine : EngineLoop
             Log.DecodeLoopFailed(_logger, error);
         }
 
-        _stopped = error;
+        // A full fence, not a volatile write (which a later read may pass): either FailAll sees a request RunAsync
+        // enqueued, or RunAsync sees the flag after its enqueue.
+        Interlocked.Exchange(ref _stopped, error);
         FailAll(error);
+
+        // Wakes callers waiting for a queue place, after _stopped is set (they throw it); CancelAsync runs their
+        // continuations off this thread.
+        _ = _stopping.CancelAsync();
     }
 
     protected override ObjectDisposedException DisposedError() =>
@@ -194,7 +219,9 @@ internal sealed partial class InferenceEngine : EngineLoop
     {
         _batch.Dispose();
         _sampler.Dispose();
-        _capacity.Dispose();
+
+        // _capacity and _stopping stay: streams still release their place after disposal, and late callers still wait
+        // on (and see the cancellation of) _stopping. Neither holds a kernel handle unless one is asked for.
     }
 
     private void FailAll(Exception error)
@@ -285,7 +312,10 @@ internal sealed partial class InferenceEngine : EngineLoop
         }
     }
 
-    /// <summary>Loads a saved prefix into the planned sequence when it covers much more of the prompt than memory does.</summary>
+    /// <summary>
+    /// Loads a saved prefix into the planned sequence when it covers much more of the prompt than memory does and the
+    /// context has room for the whole prompt there (or the request is alone); otherwise the plan stays as it was.
+    /// </summary>
     private SlotPlan RestoreFromDisk(SlotPlan plan, int[] prompt)
     {
         if (_prefixCache?.FindLongest(prompt) is not { } hit || hit.Length < plan.Reuse + _prefixCache.MinTokens)
@@ -293,14 +323,24 @@ internal sealed partial class InferenceEngine : EngineLoop
             return plan;
         }
 
+        // Restoring replaces the sequence's cells, so it needs the room of a prompt decoded there from scratch. Checked
+        // (evicting idle prefixes, as admission does) before reading the file: llama.cpp refuses a state it has no
+        // cells for, and a request waiting for room would otherwise load the file again at every step.
+        var fresh = plan with { Reuse = 0, ForkFrom = null };
+        if (!HasRoomFor(prompt.Length + GenerationReserve, fresh) && _active.Count > 0)
+        {
+            return plan;
+        }
+
         _pool.Clear(plan.Slot);
         if (!_prefixCache.TryRestore(hit.Entry, _context, plan.Slot.Id))
         {
-            return plan with { Reuse = 0, ForkFrom = null };
+            _pool.Clear(plan.Slot); // whatever part of the state llama.cpp took before refusing it
+            return fresh;
         }
 
         _pool.Restored(plan.Slot, hit.Entry.Tokens);
-        return plan with { Reuse = hit.Length, ForkFrom = null };
+        return fresh with { Reuse = hit.Length };
     }
 
     /// <summary>Evicts idle cached prefixes until <paramref name="cells"/> cells are free for a plan; false if impossible.</summary>

@@ -13,8 +13,9 @@ namespace Gemma4.AI.Engine;
 /// <remarks>
 /// A prompt is saved when its prefill decoded at least <c>MinTokens</c> new tokens. A new request restores the entry
 /// sharing the longest prefix with its prompt when that beats what the in-memory cache offers by <c>MinTokens</c>.
-/// Entries that do not belong to this model and KV settings, are truncated or fail their checksum are deleted with a
-/// warning and never reach llama.cpp. The least recently used entries go when the folder outgrows its byte budget.
+/// Entries that are truncated or fail their checksum are deleted with a warning; entries of another model or KV settings
+/// are skipped and kept (models may share a folder, and file names include the fingerprint); neither reaches llama.cpp.
+/// The least recently used of this model's entries go when they outgrow its byte budget.
 /// </remarks>
 internal sealed partial class PersistentPrefixCache
 {
@@ -107,14 +108,18 @@ internal sealed partial class PersistentPrefixCache
         }
     }
 
-    /// <summary>Loads an entry's state into a (cleared) sequence; false, with a warning, if the file is not usable.</summary>
+    /// <summary>
+    /// Loads an entry's state into a (cleared) sequence; false, with a warning, if the file is not usable (it is
+    /// deleted) or llama.cpp refuses the state (it is kept; the caller clears what was loaded).
+    /// </summary>
     public unsafe bool TryRestore(PrefixCacheEntry entry, SafeLLamaContextHandle context, int sequence)
     {
         byte[]? state;
         string? problem;
+        var belongsElsewhere = false;
         try
         {
-            state = PrefixCacheFile.ReadState(entry, out problem);
+            state = PrefixCacheFile.ReadState(entry, _fingerprint, out problem, out belongsElsewhere);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or OverflowException)
         {
@@ -122,23 +127,34 @@ internal sealed partial class PersistentPrefixCache
             problem = ex.Message;
         }
 
-        if (state is not null)
+        if (state is null)
         {
-            fixed (byte* p = state)
+            if (belongsElsewhere)
             {
-                if (LlamaNative.StateSeqSetData(context, p, (nuint)state.Length, sequence) != 0)
-                {
-                    entry.LastUsed = DateTime.UtcNow;
-                    Log.Restored(_logger, entry.Tokens.Length, state.Length, entry.Path);
-                    return true;
-                }
+                Log.Skipped(_logger, entry.Path, problem!);
+            }
+            else
+            {
+                Log.Rejected(_logger, entry.Path, problem ?? "unreadable");
             }
 
-            problem = "llama.cpp refused the state";
+            Forget(entry, delete: !belongsElsewhere);
+            return false;
         }
 
-        Log.Rejected(_logger, entry.Path, problem ?? "unreadable");
-        Forget(entry, delete: true);
+        fixed (byte* p = state)
+        {
+            if (LlamaNative.StateSeqSetData(context, p, (nuint)state.Length, sequence) != 0)
+            {
+                entry.LastUsed = DateTime.UtcNow;
+                Log.Restored(_logger, entry.Tokens.Length, state.Length, entry.Path);
+                return true;
+            }
+        }
+
+        // The file passed every check: llama.cpp refuses a good state when the context has no free cells for it, so
+        // the entry stays for a later request.
+        Log.Refused(_logger, entry.Path);
         return false;
     }
 
@@ -161,8 +177,7 @@ internal sealed partial class PersistentPrefixCache
             }
         }
 
-        var name = Convert.ToHexStringLower(SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(tokens.AsSpan())))[..32];
-        var path = Path.Combine(_directory, name + PrefixCacheFile.Extension);
+        var path = Path.Combine(_directory, PrefixCacheFile.FileName(_fingerprint, tokens));
         _ = Task.Run(() =>
         {
             try
@@ -192,9 +207,15 @@ internal sealed partial class PersistentPrefixCache
     {
         try
         {
-            if (PrefixCacheFile.ReadHeader(file, _fingerprint, out var problem) is { } entry)
+            if (PrefixCacheFile.ReadHeader(file, _fingerprint, out var problem, out var belongsElsewhere) is { } entry)
             {
                 _entries.Add(entry);
+                return;
+            }
+
+            if (belongsElsewhere)
+            {
+                Log.Skipped(_logger, file, problem!); // models may share a folder: it is its own model's to keep or evict
                 return;
             }
 
@@ -265,5 +286,11 @@ internal sealed partial class PersistentPrefixCache
 
         [LoggerMessage(24, LogLevel.Debug, "Prefix cache: a state of {Tokens} tokens ({Bytes} bytes) is too large to save.")]
         public static partial void TooLarge(ILogger logger, int tokens, long bytes);
+
+        [LoggerMessage(25, LogLevel.Warning, "Prefix cache: llama.cpp could not load {Path} into the context (no free cells?); the file is kept.")]
+        public static partial void Refused(ILogger logger, string path);
+
+        [LoggerMessage(26, LogLevel.Debug, "Prefix cache: skipped {Path}: {Problem}.")]
+        public static partial void Skipped(ILogger logger, string path, string problem);
     }
 }

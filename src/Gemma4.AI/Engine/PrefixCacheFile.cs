@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace Gemma4.AI.Engine;
@@ -54,10 +55,66 @@ internal static class PrefixCacheFile
         }
     }
 
-    /// <summary>Reads and checks an entry's header; null (with the reason) if it is not a valid entry for this model.</summary>
-    public static PrefixCacheEntry? ReadHeader(string path, ReadOnlySpan<byte> fingerprint, out string? problem)
+    /// <summary>
+    /// The file name of an entry: a hash of the model fingerprint and the tokens, so models sharing a folder never
+    /// write to each other's files.
+    /// </summary>
+    public static string FileName(ReadOnlySpan<byte> fingerprint, ReadOnlySpan<int> tokens)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(fingerprint);
+        hash.AppendData(MemoryMarshal.AsBytes(tokens));
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..32] + Extension;
+    }
+
+    /// <summary>
+    /// Reads and checks an entry's header; null (with the reason) if it is not a valid entry for this model.
+    /// <paramref name="belongsElsewhere"/> marks a file this cache must not delete: an entry of another model or KV settings.
+    /// </summary>
+    public static PrefixCacheEntry? ReadHeader(string path, ReadOnlySpan<byte> fingerprint, out string? problem, out bool belongsElsewhere)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        return ReadHeader(stream, path, fingerprint, stackalloc byte[32], out problem, out belongsElsewhere);
+    }
+
+    /// <summary>
+    /// Reads an entry's state, checking the whole file again (another process may have replaced it since it was indexed):
+    /// the header must still name this model and the entry's tokens, and the state must match its SHA-256. Null (with the
+    /// reason, and <paramref name="belongsElsewhere"/> as in <see cref="ReadHeader(string, ReadOnlySpan{byte}, out string?, out bool)"/>) otherwise.
+    /// </summary>
+    public static byte[]? ReadState(PrefixCacheEntry entry, ReadOnlySpan<byte> fingerprint, out string? problem, out bool belongsElsewhere)
+    {
+        using var stream = new FileStream(entry.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        Span<byte> expected = stackalloc byte[32];
+        if (ReadHeader(stream, entry.Path, fingerprint, expected, out problem, out belongsElsewhere) is not { } current)
+        {
+            return null;
+        }
+
+        if (!current.Tokens.AsSpan().SequenceEqual(entry.Tokens) || current.DataLength != entry.DataLength)
+        {
+            // A valid entry of this model, just not the one indexed under this name: left for a later start to index.
+            problem = "it was replaced by an entry of other tokens";
+            belongsElsewhere = true;
+            return null;
+        }
+
+        var state = GC.AllocateUninitializedArray<byte>(checked((int)current.DataLength));
+        stream.ReadExactly(state);
+        if (!SHA256.HashData(state).AsSpan().SequenceEqual(expected))
+        {
+            problem = "its checksum does not match (the file was modified or damaged)";
+            return null;
+        }
+
+        problem = null;
+        return state;
+    }
+
+    // Leaves the stream at the state bytes and the state's recorded SHA-256 in checksum.
+    private static PrefixCacheEntry? ReadHeader(Stream stream, string path, ReadOnlySpan<byte> fingerprint, Span<byte> checksum, out string? problem, out bool belongsElsewhere)
+    {
+        belongsElsewhere = false;
         Span<byte> fixedPart = stackalloc byte[FixedHeader];
         if (stream.ReadAtLeast(fixedPart, FixedHeader, throwOnEndOfStream: false) < FixedHeader
             || BinaryPrimitives.ReadUInt32LittleEndian(fixedPart) != Magic)
@@ -75,6 +132,7 @@ internal static class PrefixCacheFile
         if (!fixedPart.Slice(8, 32).SequenceEqual(fingerprint))
         {
             problem = "made with another model or KV cache settings";
+            belongsElsewhere = true;
             return null;
         }
 
@@ -86,6 +144,7 @@ internal static class PrefixCacheFile
             return null;
         }
 
+        fixedPart.Slice(52, 32).CopyTo(checksum);
         var tokenBytes = new byte[4L * tokenCount];
         stream.ReadExactly(tokenBytes);
         var tokens = new int[tokenCount];
@@ -96,31 +155,5 @@ internal static class PrefixCacheFile
 
         problem = null;
         return new PrefixCacheEntry(path, tokens, dataLength);
-    }
-
-    /// <summary>Reads an entry's state and checks it against the recorded SHA-256; null (with the reason) otherwise.</summary>
-    public static byte[]? ReadState(PrefixCacheEntry entry, out string? problem)
-    {
-        using var stream = new FileStream(entry.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-        if (stream.Length != HeaderLength(entry.Tokens.Length) + entry.DataLength)
-        {
-            problem = "its size changed";
-            return null;
-        }
-
-        var expected = new byte[32];
-        stream.Position = 52;
-        stream.ReadExactly(expected);
-        stream.Position = HeaderLength(entry.Tokens.Length);
-        var state = GC.AllocateUninitializedArray<byte>(checked((int)entry.DataLength));
-        stream.ReadExactly(state);
-        if (!SHA256.HashData(state).AsSpan().SequenceEqual(expected))
-        {
-            problem = "its checksum does not match (the file was modified or damaged)";
-            return null;
-        }
-
-        problem = null;
-        return state;
     }
 }

@@ -116,10 +116,11 @@ internal sealed partial class SequencePool
         return reuse;
     }
 
-    /// <summary>Records the tokens of a state just loaded into a (cleared) sequence.</summary>
+    /// <summary>Records the tokens of a state just loaded into a (cleared) sequence: base-model KV, no adapters.</summary>
     public void Restored(SequenceSlot slot, int[] tokens)
     {
         slot.Tokens.AddRange(tokens);
+        slot.Adapters = AdapterSet.None;
         slot.LastUsed = ++_clock;
     }
 
@@ -150,11 +151,15 @@ internal sealed partial class SequencePool
         return true;
     }
 
-    /// <summary>Removes all of a sequence's cells.</summary>
+    /// <summary>Removes all of a sequence's cells, and with them the adapter set they were computed with.</summary>
     public void Clear(SequenceSlot slot)
     {
         LlamaNative.MemorySeqRemove(_memory, slot.Id, -1, -1);
         slot.Tokens.Clear();
+
+        // The cells it gets next are its owner's (a request decoding its history again after a rollback), else a new
+        // owner's (Acquire sets them) or a restored state's (base model); never the previous owner's.
+        slot.Adapters = slot.Owner?.Request.Adapters ?? AdapterSet.None;
         Shrunk(slot, 0);
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Gemma4.AI.Engine;
 using Gemma4.AI.IntegrationTests.Support;
 using Gemma4.AI.TestModels;
 using Microsoft.Extensions.AI;
@@ -131,6 +132,61 @@ public sealed class ModelLifetimeTests
         });
         await stream.DisposeAsync();
         await Assert.ThrowsAsync<ObjectDisposedException>(() => client.GetResponseAsync("again"));
+    }
+
+    [Fact]
+    public async Task Dispose_FailsACallerWaitingForAQueuePlace_WithObjectDisposed()
+    {
+        var options = TinyChatModel.Options(TestModels.TestModels.Gemma4());
+        options.MaxParallelSequences = 1;
+        options.MaxQueuedRequests = 0;
+        var model = await Gemma4Model.LoadAsync(options);
+        using var client = new Gemma4ChatClient(model);
+        var stream = client.GetStreamingResponseAsync("go", EndlessOptions.Create()).GetAsyncEnumerator();
+        Assert.True(await stream.MoveNextAsync());
+
+        // The only place is taken: this call waits for one.
+        var waiting = client.GetResponseAsync("second", new ChatOptions { Temperature = 0, MaxOutputTokens = 3 });
+        await Task.Delay(300);
+        Assert.False(waiting.IsCompleted);
+
+        model.Dispose();
+
+        var waiter = await Assert.ThrowsAsync<ObjectDisposedException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(30)));
+        var running = await Assert.ThrowsAsync<ObjectDisposedException>(async () =>
+        {
+            while (await stream.MoveNextAsync())
+            {
+            }
+        });
+        await stream.DisposeAsync();
+
+        // Both name the model, not a semaphore disposed under them.
+        Assert.Equal(nameof(Gemma4Model), waiter.ObjectName);
+        Assert.Equal(nameof(Gemma4Model), running.ObjectName);
+    }
+
+    [Fact]
+    public async Task StreamThatFinishedBeforeDispose_EndsNormallyAfterIt()
+    {
+        var model = await Gemma4Model.LoadAsync(TinyChatModel.Options(TestModels.TestModels.Gemma4()));
+        var request = new GenerationRequest(model.Tokenizer.TokenizeContent("hi"))
+        {
+            Sampling = new SamplingParameters { Temperature = 0 },
+            MaxOutputTokens = 3,
+        };
+        var stream = model.Engine.GenerateAsync(request).GetAsyncEnumerator();
+        do
+        {
+            Assert.True(await stream.MoveNextAsync());
+        }
+        while (!stream.Current.IsFinal);
+
+        model.Dispose();
+
+        // The response was complete: leaving the stream must not turn it into an error.
+        Assert.False(await stream.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+        await stream.DisposeAsync();
     }
 
     [Fact]

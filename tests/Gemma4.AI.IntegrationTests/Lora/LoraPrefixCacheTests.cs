@@ -40,6 +40,49 @@ public sealed class LoraPrefixCacheTests
         Assert.Equal(adapted.Text, again.Text);
     }
 
+    [Fact]
+    public async Task StateRestoredForABaseRequestThatNeverRan_IsNotReusedByAnAdapterRequest()
+    {
+        using var dir = new TempDirectory();
+        var logs = new LogCapture();
+        var options = Options(dir.Path);
+        options.MaxParallelSequences = 1; // one sequence: each request takes over the previous one's cells
+        using var model = await Gemma4Model.LoadAsync(options, logs);
+        var adapter = await model.LoadAdapterAsync(TestModels.TestModels.Lora());
+        var prompt = LoraRuns.Prompt(model, Document);
+
+        // The base model saves the prompt; an adapter request then decodes it cold in the same sequence.
+        await LoraRuns.GreedyAsync(model, prompt, adapters: null, maxTokens: 4);
+        for (var i = 0; i < 200 && Directory.GetFiles(dir.Path, "*" + PrefixCacheFile.Extension).Length == 0; i++)
+        {
+            await Task.Delay(25);
+        }
+
+        Assert.Single(Directory.GetFiles(dir.Path, "*" + PrefixCacheFile.Extension));
+        var cold = await LoraRuns.GreedyAsync(model, prompt, [new(adapter)]);
+        Assert.Equal(0, cold.Usage!.Value.CachedPromptTokens);
+
+        // A base request restores the saved (base-model) state into that sequence, then fails before it is admitted:
+        // llama.cpp rejects its grammar.
+        var failing = new GenerationRequest(prompt)
+        {
+            Sampling = new SamplingParameters { Temperature = 0, Grammar = new GrammarConstraint("root ::= (") },
+            MaxOutputTokens = 4,
+        };
+        await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await foreach (var update in model.Engine.GenerateAsync(failing))
+            {
+            }
+        });
+        Assert.Contains(logs.Entries, e => e.Message.StartsWith("Prefix cache: restored", StringComparison.Ordinal));
+
+        // Those cells hold the base model's KV: the adapter request decodes its prompt again and answers as before.
+        var again = await LoraRuns.GreedyAsync(model, prompt, [new(adapter)]);
+        Assert.Equal(0, again.Usage!.Value.CachedPromptTokens);
+        Assert.Equal(cold.Tokens, again.Tokens);
+    }
+
     private static ChatOptions Greedy() => new() { Temperature = 0, MaxOutputTokens = 12 };
 
     private static Gemma4ModelOptions Options(string directory)
