@@ -30,12 +30,21 @@ internal static class Gemma4ToolCallReader
         try
         {
             reader.SkipWhitespace();
-            if (!reader.TryConsume('{'))
+            if (reader.TryConsume('{'))
+            {
+                reader.ReadArguments(arguments);
+            }
+            else if (reader.TryConsume('('))
+            {
+                // Larger models under long, tool-heavy prompts drift to call:NAME(key=value, …) with the same value
+                // syntax inside (seen with 26B-A4B; omlx #1846); reading it beats failing a call whose intent is clear.
+                reader.ReadArguments(arguments, keywordArguments: true);
+            }
+            else
             {
                 throw new FormatException("Expected '{' after the function name.");
             }
 
-            reader.ReadArguments(arguments);
             reader.SkipWhitespace();
             if (!reader.AtEnd)
             {

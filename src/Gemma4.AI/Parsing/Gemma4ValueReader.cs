@@ -18,6 +18,7 @@ namespace Gemma4.AI.Parsing;
 /// so <c>inf</c> and <c>nan</c> are rejected.</item>
 /// <item><c>true</c>, <c>false</c>, <c>null</c>; <c>[a,b]</c>; <c>{key:value}</c> with bare or quoted keys. A trailing comma is
 /// accepted.</item>
+/// <item>A call's arguments may also be <c>(key=value,…)</c>, a form larger models drift to; values are as above.</item>
 /// </list>
 /// <para>Errors throw <see cref="FormatException"/>; nesting is limited to <see cref="MaxDepth"/> so hostile input
 /// cannot overflow the stack.</para>
@@ -98,12 +99,15 @@ internal ref struct Gemma4ValueReader
 
     /// <summary>Reads the members of an object whose <c>{</c> has been consumed, through its <c>}</c>, into
     /// <paramref name="arguments"/> as <see cref="JsonElement"/>s. Members read before an error stay in it.</summary>
-    public void ReadArguments(IDictionary<string, object?> arguments)
+    /// <param name="arguments">Receives the members.</param>
+    /// <param name="keywordArguments">True when a <c>(</c> was consumed instead: the members are <c>key=value</c>
+    /// through <c>)</c>, with values in the same syntax.</param>
+    public void ReadArguments(IDictionary<string, object?> arguments, bool keywordArguments = false)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using var writer = new Utf8JsonWriter(buffer, WriterOptions);
         var first = true;
-        while (NextMember(ref first, out var key))
+        while (keywordArguments ? NextKeywordArgument(ref first, out var key) : NextMember(ref first, out key))
         {
             buffer.ResetWrittenCount();
             writer.Reset(buffer);
@@ -186,6 +190,40 @@ internal ref struct Gemma4ValueReader
         key = ReadKey();
         SkipWhitespace();
         Expect(':');
+        return true;
+    }
+
+    // Steps to the next "key=" of a keyword argument list whose '(' has been read; false at its ')'.
+    private bool NextKeywordArgument(ref bool first, out string key)
+    {
+        key = string.Empty;
+        if (!NextItem(ref first, ')'))
+        {
+            return false;
+        }
+
+        SkipWhitespace();
+        if (!AtEnd && (_text[_position] == '"' || _text[_position..].StartsWith(Gemma4Tokens.Quote, StringComparison.Ordinal)))
+        {
+            key = ReadString();
+        }
+        else
+        {
+            var start = _position;
+            while (_position < _text.Length && _text[_position] is not ('=' or ',' or '(' or ')' or ' ' or '\t' or '\n' or '\r'))
+            {
+                _position++;
+            }
+
+            key = _text[start.._position].ToString();
+            if (key.Length == 0)
+            {
+                throw Error("a key followed by '='");
+            }
+        }
+
+        SkipWhitespace();
+        Expect('=');
         return true;
     }
 

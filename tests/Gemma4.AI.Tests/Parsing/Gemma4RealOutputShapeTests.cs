@@ -136,6 +136,32 @@ public sealed class Gemma4RealOutputShapeTests
         Assert.Equal(string.Empty, Text(contents));
     }
 
+    [Theory]
+    [InlineData($"<|tool_call>call:get_weather(city={Q}Paris, \"FR\"{Q}, days=3)<tool_call|>", """{"city":"Paris, \"FR\"","days":3}""")]
+    [InlineData($"<|tool_call>call:search( query = {Q}a=b (c){Q} , filters={{lang:{Q}en{Q},tags:[1,2]}}, exact=true )<tool_call|>", """{"query":"a=b (c)","filters":{"lang":"en","tags":[1,2]},"exact":true}""")]
+    [InlineData("<|tool_call>call:get_time()<tool_call|>", "{}")]
+    public void KeywordArgumentCall_IsReadLikeTheBraceForm(string output, string json)
+    {
+        foreach (var contents in new[] { Gemma4OutputParser.Parse(output), ParseTokens(output) })
+        {
+            var call = Assert.IsType<FunctionCallContent>(Assert.Single(contents));
+            Assert.Null(call.Exception);
+            Assert.Equal(json, ArgumentsJson(call));
+        }
+    }
+
+    [Theory]
+    [InlineData($"<|tool_call>call:f(a={Q}x{Q}, b)<tool_call|>", """{"a":"x"}""")]
+    [InlineData("<|tool_call>call:f(a=1<tool_call|>", """{"a":1}""")]
+    [InlineData("<|tool_call>call:f(=1)<tool_call|>", "{}")]
+    public void MalformedKeywordArgumentCall_SetsException(string output, string json)
+    {
+        var call = Assert.IsType<FunctionCallContent>(Assert.Single(Gemma4OutputParser.Parse(output)));
+
+        Assert.IsType<FormatException>(Assert.IsType<InvalidOperationException>(call.Exception).InnerException);
+        Assert.Equal(json, ArgumentsJson(call));
+    }
+
     // Renders an assistant message holding one call with the product formatter and cuts out the call as the model
     // would write it: from <|tool_call> to the <|tool_response> the template leaves open for its result.
     private static string RenderCall(string name, IDictionary<string, object?> arguments)
