@@ -10,9 +10,9 @@ internal static class ChatOptionsMapper
 
     public static ChatOptions ToChatOptions(ChatCompletionRequest request)
     {
-        if (request.N is > 1)
+        if (request.N is not (null or 1))
         {
-            throw new OpenAIRequestException("Only n = 1 is supported.", "n");
+            throw new OpenAIRequestException($"Only n = 1 is supported; got {request.N}.", "n");
         }
 
         if (request.Logprobs == true)

@@ -39,7 +39,8 @@ internal static class OpenAIEndpoints
     {
         OpenAIRequestException r => (r.StatusCode, r.Param, r.Code),
         Gemma4ContextOverflowException => (400, "messages", "context_length_exceeded"),
-        ArgumentException => (400, null, null), // for example a JSON schema the grammar cannot express
+        ArgumentException => (400, null, null), // for example tool_choice "required" without tools
+        NotSupportedException => (400, null, null), // a JSON schema feature the grammar cannot enforce (pattern, minItems over 1000)
         OperationCanceledException => null,
         _ => null,
     };

@@ -143,6 +143,10 @@ public sealed class AspNetSampleWireTests(AspNetSampleFixture server)
     [InlineData("""{"messages":[{"role":"user","content":"x"}],"n":2}""", "n")]
     [InlineData("""{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:,"}}]}]}""", "messages[0].content")]
     [InlineData("""{"messages":[{"role":"user","content":"x"}],"tool_choice":{"type":"function","function":{"name":"nope"}}}""", "tool_choice")]
+    [InlineData("""{"messages":[null]}""", "messages[0]")]
+    [InlineData("""{"messages":[{"role":"user","content":"x"}],"n":0}""", "n")]
+    [InlineData("""{"messages":[{"role":"user","content":"x"}],"response_format":{"type":"json_schema","json_schema":{"name":"r","schema":{"type":"object","properties":{"p":{"type":"string","pattern":"^[a-z]+$"}}}}}}""", null)]
+    [InlineData("""{"messages":[{"role":"user","content":"x"}],"stream":true,"tool_choice":"required","tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object","properties":{"q":{"type":"string","pattern":"^(a|b)+$"}}}}}]}""", null)]
     public async Task ChatCompletions_InvalidRequest_Returns400ErrorObjectNamingTheField(string body, string? param)
     {
         using var http = server.CreateHttpClient();
