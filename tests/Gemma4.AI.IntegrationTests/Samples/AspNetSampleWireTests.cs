@@ -145,6 +145,8 @@ public sealed class AspNetSampleWireTests(AspNetSampleFixture server)
     [InlineData("""{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:,"}}]}]}""", "messages[0].content")]
     [InlineData("""{"messages":[{"role":"user","content":"x"}],"tool_choice":{"type":"function","function":{"name":"nope"}}}""", "tool_choice")]
     [InlineData("""{"messages":[null]}""", "messages[0]")]
+    [InlineData("""{"messages":[{"role":"user","content":"x"}],"max_completion_tokens":0}""", "max_completion_tokens")]
+    [InlineData("""{"messages":[{"role":"user","content":"x"}],"tool_choice":"required"}""", "tool_choice")]
     [InlineData("""{"messages":[{"role":"user","content":"x"}],"n":0}""", "n")]
     [InlineData("""{"messages":[{"role":"user","content":"x"}],"response_format":{"type":"json_schema","json_schema":{"name":"r","schema":{"type":"object","properties":{"p":{"type":"string","pattern":"^[a-z]+$"}}}}}}""", null)]
     [InlineData("""{"messages":[{"role":"user","content":"x"}],"stream":true,"tool_choice":"required","tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object","properties":{"q":{"type":"string","pattern":"^(a|b)+$"}}}}}]}""", null)]
