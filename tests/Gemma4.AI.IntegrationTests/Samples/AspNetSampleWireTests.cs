@@ -145,6 +145,8 @@ public sealed class AspNetSampleWireTests(AspNetSampleFixture server)
     [InlineData("""{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:,"}}]}]}""", "messages[0].content")]
     [InlineData("""{"messages":[{"role":"user","content":"x"}],"tool_choice":{"type":"function","function":{"name":"nope"}}}""", "tool_choice")]
     [InlineData("""{"messages":[null]}""", "messages[0]")]
+    [InlineData("""{"messages":"Hi"}""", "messages")]
+    [InlineData("""{"messages":[{"role":"user","content":"x"}],"max_tokens":"many"}""", "max_tokens")]
     [InlineData("""{"messages":[{"role":"user","content":"x"}],"max_completion_tokens":0}""", "max_completion_tokens")]
     [InlineData("""{"messages":[{"role":"user","content":"x"}],"tool_choice":"required"}""", "tool_choice")]
     [InlineData("""{"messages":[{"role":"user","content":"x"}],"n":0}""", "n")]
