@@ -8,7 +8,7 @@ internal sealed class ChatCompletionRequest
 {
     [JsonPropertyName("model")] public string? Model { get; set; }
 
-    [JsonPropertyName("messages")] public List<WireMessage>? Messages { get; set; }
+    [JsonPropertyName("messages")] public List<WireMessage?>? Messages { get; set; }
 
     [JsonPropertyName("tools")] public List<WireTool>? Tools { get; set; }
 

@@ -6,7 +6,7 @@ namespace Gemma4.AspNet.OpenAI;
 /// <summary>OpenAI messages to MEAI messages: system/developer, user, assistant (with tool_calls) and tool results.</summary>
 internal static class ChatMessageMapper
 {
-    public static List<ChatMessage> ToChatMessages(IReadOnlyList<WireMessage>? messages)
+    public static List<ChatMessage> ToChatMessages(IReadOnlyList<WireMessage?>? messages)
     {
         if (messages is null || messages.Count == 0)
         {
@@ -18,6 +18,11 @@ internal static class ChatMessageMapper
         {
             var m = messages[i];
             var param = $"messages[{i}]";
+            if (m is null)
+            {
+                throw new OpenAIRequestException("A message must be an object with a role.", param);
+            }
+
             result.Add(m.Role switch
             {
                 "system" or "developer" => new ChatMessage(ChatRole.System, Text(m.Content, param)),

@@ -10,9 +10,9 @@ internal static class ChatOptionsMapper
 
     public static ChatOptions ToChatOptions(ChatCompletionRequest request)
     {
-        if (request.N is > 1)
+        if (request.N is not (null or 1))
         {
-            throw new OpenAIRequestException("Only n = 1 is supported.", "n");
+            throw new OpenAIRequestException($"Only n = 1 is supported; got {request.N}.", "n");
         }
 
         if (request.Logprobs == true)
@@ -38,12 +38,18 @@ internal static class ChatOptionsMapper
         };
         if (options.MaxOutputTokens is < 1)
         {
-            throw new OpenAIRequestException("max_tokens must be at least 1.", "max_tokens");
+            var field = request.MaxCompletionTokens is not null ? "max_completion_tokens" : "max_tokens";
+            throw new OpenAIRequestException($"{field} must be at least 1.", field);
         }
 
         if (options.ToolMode is RequiredChatToolMode { RequiredFunctionName: { } name } && options.Tools?.Any(t => t.Name == name) != true)
         {
             throw new OpenAIRequestException($"tool_choice names '{name}', which is not among the tools.", "tool_choice");
+        }
+
+        if (options.ToolMode is RequiredChatToolMode && options.Tools is null)
+        {
+            throw new OpenAIRequestException("tool_choice 'required' needs at least one tool in 'tools'.", "tool_choice");
         }
 
         return options;

@@ -16,7 +16,9 @@ internal static class WireBody
         }
         catch (JsonException ex)
         {
-            throw new OpenAIRequestException($"The request body is not valid JSON for this endpoint: {ex.Message}");
+            // A wrong type names its field ("$.messages[0].content" → messages[0].content), as OpenAI's param does.
+            var param = ex.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : null;
+            throw new OpenAIRequestException($"The request body is not valid JSON for this endpoint: {ex.Message}", param);
         }
         catch (InvalidOperationException ex) when (!request.HasJsonContentType())
         {

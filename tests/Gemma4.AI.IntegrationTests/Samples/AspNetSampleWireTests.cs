@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Gemma4.AI.IntegrationTests.Support;
 
 namespace Gemma4.AI.IntegrationTests.Samples;
 
@@ -143,6 +144,14 @@ public sealed class AspNetSampleWireTests(AspNetSampleFixture server)
     [InlineData("""{"messages":[{"role":"user","content":"x"}],"n":2}""", "n")]
     [InlineData("""{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:,"}}]}]}""", "messages[0].content")]
     [InlineData("""{"messages":[{"role":"user","content":"x"}],"tool_choice":{"type":"function","function":{"name":"nope"}}}""", "tool_choice")]
+    [InlineData("""{"messages":[null]}""", "messages[0]")]
+    [InlineData("""{"messages":"Hi"}""", "messages")]
+    [InlineData("""{"messages":[{"role":"user","content":"x"}],"max_tokens":"many"}""", "max_tokens")]
+    [InlineData("""{"messages":[{"role":"user","content":"x"}],"max_completion_tokens":0}""", "max_completion_tokens")]
+    [InlineData("""{"messages":[{"role":"user","content":"x"}],"tool_choice":"required"}""", "tool_choice")]
+    [InlineData("""{"messages":[{"role":"user","content":"x"}],"n":0}""", "n")]
+    [InlineData("""{"messages":[{"role":"user","content":"x"}],"response_format":{"type":"json_schema","json_schema":{"name":"r","schema":{"type":"object","properties":{"p":{"type":"string","pattern":"^[a-z]+$"}}}}}}""", null)]
+    [InlineData("""{"messages":[{"role":"user","content":"x"}],"stream":true,"tool_choice":"required","tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object","properties":{"q":{"type":"string","pattern":"^(a|b)+$"}}}}}]}""", null)]
     public async Task ChatCompletions_InvalidRequest_Returns400ErrorObjectNamingTheField(string body, string? param)
     {
         using var http = server.CreateHttpClient();
@@ -165,6 +174,32 @@ public sealed class AspNetSampleWireTests(AspNetSampleFixture server)
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("context_length_exceeded", (await Error(response)).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task ChatCompletions_QueueFullWithThrowBehavior_Returns503ErrorObject()
+    {
+        await using var busy = await SampleServer.StartAsync("Gemma4.AspNet",
+            "--demo --urls http://127.0.0.1:0 --Gemma4:MaxParallelSequences 1 --Gemma4:MaxQueuedRequests 0 --Gemma4:QueueFullBehavior Throw", TimeSpan.FromMinutes(2));
+        using var http = new HttpClient { BaseAddress = busy.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+
+        // 1000 forced array items keep the only sequence busy; its headers arrive once generation has begun.
+        using var running = await http.SendAsync(new HttpRequestMessage(HttpMethod.Post, new Uri("/v1/chat/completions", UriKind.Relative))
+        {
+            Content = new StringContent("""
+                {"messages":[{"role":"user","content":"Numbers"}],"max_tokens":3000,"stream":true,
+                 "response_format":{"type":"json_schema","json_schema":{"name":"n","schema":{"type":"object",
+                   "properties":{"a":{"type":"array","items":{"type":"integer","minimum":0,"maximum":9},"minItems":1000}},"required":["a"]}}}}
+                """, Encoding.UTF8, "application/json"),
+        }, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, running.StatusCode);
+
+        using var refused = await Post(http, "/v1/chat/completions", """{"messages":[{"role":"user","content":"Hi"}],"max_tokens":2}""");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        var error = await Error(refused);
+        Assert.Equal("server_error", error.GetProperty("type").GetString());
+        Assert.Equal("server_overloaded", error.GetProperty("code").GetString());
     }
 
     private static Task<HttpResponseMessage> Post(HttpClient http, string path, string json) =>
