@@ -82,14 +82,14 @@ internal static class Gemma4ChatOptionsMapper
     };
 
     /// <summary>Maps why the engine stopped onto MEAI's finish reasons.</summary>
-    public static ChatFinishReason FromStopReason(StopReason reason, bool endedInToolCalls) => endedInToolCalls
-        ? ChatFinishReason.ToolCalls
-        : reason switch
-        {
-            StopReason.EndOfGeneration or StopReason.StopSequence => ChatFinishReason.Stop,
-            StopReason.MaxTokens or StopReason.ContextFull => ChatFinishReason.Length,
-            _ => new ChatFinishReason(reason.ToString()),
-        };
+    public static ChatFinishReason FromStopReason(StopReason reason, bool endedInToolCalls) => reason switch
+    {
+        // A cut-off answer says so even after complete calls: a later call may be the one cut (as OpenAI reports length).
+        StopReason.MaxTokens or StopReason.ContextFull => ChatFinishReason.Length,
+        _ when endedInToolCalls => ChatFinishReason.ToolCalls,
+        StopReason.EndOfGeneration or StopReason.StopSequence => ChatFinishReason.Stop,
+        _ => new ChatFinishReason(reason.ToString()),
+    };
 
     /// <summary>Builds MEAI usage from the engine's counts; timings go in AdditionalCounts.</summary>
     public static UsageDetails FromUsage(GenerationUsage usage) => new()

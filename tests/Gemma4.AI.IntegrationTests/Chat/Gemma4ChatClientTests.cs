@@ -161,6 +161,28 @@ public sealed class Gemma4ChatClientTests(TinyChatModel fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task TokenLimitCuttingASecondToolCall_FinishesWithLength_AndKeepsTheCompleteCall()
+    {
+        using var client = NewClient();
+        var tokenizer = fixture.Model.Tokenizer;
+        var (open, close) = (tokenizer.SpecialTokenId(Gemma4Tokens.ToolCallStart), tokenizer.SpecialTokenId(Gemma4Tokens.ToolCallEnd));
+        var options = new ChatOptions
+        {
+            Temperature = 0,
+            MaxOutputTokens = 60,
+            RawRepresentationFactory = _ => new Gemma4GenerationOptions
+            {
+                Grammar = $"root ::= <[{open}]> \"call:ping{{}}\" <[{close}]> <[{open}]> \"call:{new string('x', 200)}{{}}\" <[{close}]>",
+            },
+        };
+
+        var response = await client.GetResponseAsync("go", options);
+
+        Assert.Equal(ChatFinishReason.Length, response.FinishReason);
+        Assert.Equal("ping", Assert.Single(response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>()).Name);
+    }
+
+    [Fact]
     public async Task MediaContent_ThrowsNotSupportedNamingIt_OrIsDroppedWhenAsked()
     {
         var image = new DataContent(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, "image/png");

@@ -157,7 +157,8 @@ public sealed class ToolModeTests(TinyChatModel fixture) : IClassFixture<TinyCha
                 .Select(seed => client.GetResponseAsync("Please help.", options(seed)));
             foreach (var response in await Task.WhenAll(batch))
             {
-                Assert.Equal(ChatFinishReason.ToolCalls, response.FinishReason);
+                // Random weights may go on calling until the token limit: then the answer reports the cut (Length).
+                Assert.Contains(response.FinishReason, new ChatFinishReason?[] { ChatFinishReason.ToolCalls, ChatFinishReason.Length });
                 var found = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToList();
                 Assert.NotEmpty(found);
                 calls.AddRange(found);
