@@ -1,4 +1,5 @@
 using Gemma4.AI;
+using Gemma4.AI.SemanticKernel;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <para>The chat client is registered under <c>serviceId</c> (unkeyed when null) twice over one pipeline: as
 /// <see cref="IChatClient"/> (logging when an <see cref="ILoggerFactory"/> is registered, then SK's kernel function
 /// invocation, then <see cref="Gemma4ChatClient"/>) and as <see cref="IChatCompletionService"/> (SK's
-/// <c>AsChatCompletionService</c> over that client), so <c>FunctionChoiceBehavior.Auto()</c>/<c>Required()</c> call kernel
+/// <c>AsChatCompletionService</c> over that client, whose replies also carry <c>Metadata["FinishReason"]</c>), so <c>FunctionChoiceBehavior.Auto()</c>/<c>Required()</c> call kernel
 /// plugins and auto-invocation filters run.</para>
 /// <para>Model loading, sharing, start-up validation and the health check are those of the core
 /// <c>AddGemma4ChatClient</c>: the model is a container singleton shared by registrations with equal options.</para>
@@ -68,9 +69,10 @@ public static class Gemma4SemanticKernelServiceCollectionExtensions
                 : inner)
             .UseKernelFunctionInvocation();
 
-        // A null key registers (and resolves) the unkeyed service.
+        // A null key registers (and resolves) the unkeyed service. The finish reason is added for SK's Metadata only,
+        // so the IChatClient registration keeps MEAI's plain messages.
         services.AddKeyedSingleton<IChatCompletionService>(serviceId, static (sp, key) =>
-            sp.GetRequiredKeyedService<IChatClient>(key).AsChatCompletionService(sp));
+            new FinishReasonMetadataChatClient(sp.GetRequiredKeyedService<IChatClient>(key)).AsChatCompletionService(sp));
         return services;
     }
 }
