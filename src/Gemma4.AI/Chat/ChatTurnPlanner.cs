@@ -39,9 +39,10 @@ internal static partial class ChatTurnPlanner
         var sampling = Gemma4ChatOptionsMapper.ToSampling(generation, Gemma4ChatOptionsMapper.DefaultSampling, grammar: null);
 
         // A raw GBNF grammar wins; otherwise tools (ToolMode) and ResponseFormat decide.
+        var toolCall = ToolCallTokenId(model);
         var grammar = generation.Grammar is { Length: > 0 } gbnf
             ? new GrammarConstraint(gbnf)
-            : BuildChatGrammar(options, new GrammarOptions(ThoughtPrefixFor(prompt, options), ToolCallTokenId(model), generation.MaxConstrainedStringLength), logger)
+            : BuildChatGrammar(options, new GrammarOptions(ThoughtPrefixFor(prompt, options), toolCall, generation.MaxConstrainedStringLength), logger)
                 is { } built ? built with { RestrictSpecialTokens = true } : null;
         if (grammar is not null)
         {
@@ -49,7 +50,7 @@ internal static partial class ChatTurnPlanner
         }
 
         // No tool may be called (none declared, or ToolMode None): the model must not open a call either, as with OpenAI.
-        var excluded = grammar is null && !ToolsCallable(options) && ToolCallTokenId(model) is { } toolCall ? new[] { toolCall } : [];
+        var excluded = grammar is null && !ChatGrammar.AllowsToolCalls(options) && toolCall is { } opener ? new[] { opener } : [];
 
         var request = new GenerationRequest(tokens)
         {
@@ -106,7 +107,7 @@ internal static partial class ChatTurnPlanner
         {
             return ChatGrammar.Build(options, grammarOptions);
         }
-        catch (NotSupportedException ex) when (options?.ToolMode is null or AutoChatToolMode && ToolsCallable(options))
+        catch (NotSupportedException ex) when (options?.ToolMode is null or AutoChatToolMode && ChatGrammar.AllowsToolCalls(options))
         {
             if (options!.ResponseFormat is ChatResponseFormatJson json)
             {
@@ -117,9 +118,6 @@ internal static partial class ChatTurnPlanner
             return null;
         }
     }
-
-    private static bool ToolsCallable(ChatOptions? options) =>
-        options?.ToolMode is not NoneChatToolMode && options?.Tools?.OfType<AIFunctionDeclaration>().Any() == true;
 
     private static int? ToolCallTokenId(Gemma4Model model) =>
         model.Tokenizer.SpecialTokenId(Gemma4Tokens.ToolCallStart) is var id and >= 0 ? id : null;

@@ -18,6 +18,10 @@ namespace Gemma4.AI.Grammar;
 /// </remarks>
 internal static class ChatGrammar
 {
+    /// <summary>Whether a request lets the model call a tool: functions are declared and ToolMode is not None.</summary>
+    public static bool AllowsToolCalls(ChatOptions? chatOptions) =>
+        chatOptions?.ToolMode is not NoneChatToolMode && chatOptions?.Tools?.OfType<AIFunctionDeclaration>().Any() == true;
+
     /// <summary>The grammar for <paramref name="chatOptions"/>, or null.</summary>
     /// <exception cref="ArgumentException">The tool mode cannot be satisfied by the declared functions.</exception>
     /// <exception cref="NotSupportedException">A schema uses a feature that cannot be enforced.</exception>
@@ -34,7 +38,7 @@ internal static class ChatGrammar
             return ToolCallGrammar.Build(functions, mode, allowMultiple, options);
         }
 
-        if (functions.Count == 0 || mode is NoneChatToolMode)
+        if (!AllowsToolCalls(chatOptions))
         {
             return ResponseFormatGrammar.Build(json, options);
         }

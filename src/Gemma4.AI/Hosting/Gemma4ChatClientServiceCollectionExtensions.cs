@@ -23,6 +23,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// </remarks>
 public static class Gemma4ChatClientServiceCollectionExtensions
 {
+    // The MEAI service each Add… registers, tracked so registering the same key again can remove it.
+    private static readonly Type Service = typeof(IChatClient);
+
     /// <summary>Registers a Gemma 4 chat client whose model options are set in code.</summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configureModel">Sets the model options (at least <see cref="Gemma4ModelOptions.ModelPath"/>).</param>
@@ -35,7 +38,7 @@ public static class Gemma4ChatClientServiceCollectionExtensions
     {
         var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Chat, null, configureModel, configureClient);
         AddValidation(services, registration);
-        return Tracked(services, registration, services.AddChatClient(sp => CreateClient(sp, registration)));
+        return Gemma4ServiceRegistrar.Track(services, registration, Service, services.AddChatClient(sp => CreateClient(sp, registration)));
     }
 
     /// <summary>Registers a Gemma 4 chat client bound from a configuration section such as <c>"Gemma4": { "ModelPath": …, "ContextSize": … }</c>.</summary>
@@ -50,7 +53,7 @@ public static class Gemma4ChatClientServiceCollectionExtensions
     {
         var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Chat, null, configuration, configureClient);
         AddValidation(services, registration);
-        return Tracked(services, registration, services.AddChatClient(sp => CreateClient(sp, registration)));
+        return Gemma4ServiceRegistrar.Track(services, registration, Service, services.AddChatClient(sp => CreateClient(sp, registration)));
     }
 
     /// <summary>Registers a Gemma 4 chat client under a service key, with model options set in code.</summary>
@@ -68,7 +71,7 @@ public static class Gemma4ChatClientServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(serviceKey);
         var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Chat, serviceKey, configureModel, configureClient);
         AddValidation(services, registration);
-        return Tracked(services, registration, services.AddKeyedChatClient(serviceKey, sp => CreateClient(sp, registration)));
+        return Gemma4ServiceRegistrar.Track(services, registration, Service, services.AddKeyedChatClient(serviceKey, sp => CreateClient(sp, registration)));
     }
 
     /// <summary>Registers a Gemma 4 chat client under a service key, bound from a configuration section.</summary>
@@ -86,14 +89,7 @@ public static class Gemma4ChatClientServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(serviceKey);
         var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Chat, serviceKey, configuration, configureClient);
         AddValidation(services, registration);
-        return Tracked(services, registration, services.AddKeyedChatClient(serviceKey, sp => CreateClient(sp, registration)));
-    }
-
-    /// <summary>Remembers the service descriptor just added, so registering the same kind and key again removes it.</summary>
-    private static ChatClientBuilder Tracked(IServiceCollection services, Gemma4ModelRegistration registration, ChatClientBuilder builder)
-    {
-        Gemma4ServiceRegistrar.TrackService(services, registration, typeof(IChatClient));
-        return builder;
+        return Gemma4ServiceRegistrar.Track(services, registration, Service, services.AddKeyedChatClient(serviceKey, sp => CreateClient(sp, registration)));
     }
 
     private static void AddValidation(IServiceCollection services, Gemma4ModelRegistration registration)

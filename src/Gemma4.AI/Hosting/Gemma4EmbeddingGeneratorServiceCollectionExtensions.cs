@@ -20,6 +20,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// </remarks>
 public static class Gemma4EmbeddingGeneratorServiceCollectionExtensions
 {
+    // The MEAI service each Add… registers, tracked so registering the same key again can remove it.
+    private static readonly Type Service = typeof(IEmbeddingGenerator<string, Embedding<float>>);
+
     /// <summary>Registers a Gemma 4 embedding generator whose model options are set in code.</summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configureModel">Sets the model options (at least <see cref="Gemma4ModelOptions.ModelPath"/>).</param>
@@ -32,7 +35,7 @@ public static class Gemma4EmbeddingGeneratorServiceCollectionExtensions
     {
         var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Embedding, null, configureModel, configureGenerator);
         AddValidation(services, registration);
-        return Tracked(services, registration, services.AddEmbeddingGenerator(sp => CreateGenerator(sp, registration)));
+        return Gemma4ServiceRegistrar.Track(services, registration, Service, services.AddEmbeddingGenerator(sp => CreateGenerator(sp, registration)));
     }
 
     /// <summary>Registers a Gemma 4 embedding generator bound from a configuration section such as <c>"Gemma4": { "ModelPath": … }</c>.</summary>
@@ -47,7 +50,7 @@ public static class Gemma4EmbeddingGeneratorServiceCollectionExtensions
     {
         var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Embedding, null, configuration, configureGenerator);
         AddValidation(services, registration);
-        return Tracked(services, registration, services.AddEmbeddingGenerator(sp => CreateGenerator(sp, registration)));
+        return Gemma4ServiceRegistrar.Track(services, registration, Service, services.AddEmbeddingGenerator(sp => CreateGenerator(sp, registration)));
     }
 
     /// <summary>Registers a Gemma 4 embedding generator under a service key, with model options set in code.</summary>
@@ -65,7 +68,7 @@ public static class Gemma4EmbeddingGeneratorServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(serviceKey);
         var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Embedding, serviceKey, configureModel, configureGenerator);
         AddValidation(services, registration);
-        return Tracked(services, registration, services.AddKeyedEmbeddingGenerator(serviceKey, sp => CreateGenerator(sp, registration)));
+        return Gemma4ServiceRegistrar.Track(services, registration, Service, services.AddKeyedEmbeddingGenerator(serviceKey, sp => CreateGenerator(sp, registration)));
     }
 
     /// <summary>Registers a Gemma 4 embedding generator under a service key, bound from a configuration section.</summary>
@@ -83,14 +86,7 @@ public static class Gemma4EmbeddingGeneratorServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(serviceKey);
         var registration = Gemma4ServiceRegistrar.Add(services, Gemma4ModelKind.Embedding, serviceKey, configuration, configureGenerator);
         AddValidation(services, registration);
-        return Tracked(services, registration, services.AddKeyedEmbeddingGenerator(serviceKey, sp => CreateGenerator(sp, registration)));
-    }
-
-    /// <summary>Remembers the service descriptor just added, so registering the same kind and key again removes it.</summary>
-    private static EmbeddingGeneratorBuilder<string, Embedding<float>> Tracked(IServiceCollection services, Gemma4ModelRegistration registration, EmbeddingGeneratorBuilder<string, Embedding<float>> builder)
-    {
-        Gemma4ServiceRegistrar.TrackService(services, registration, typeof(IEmbeddingGenerator<string, Embedding<float>>));
-        return builder;
+        return Gemma4ServiceRegistrar.Track(services, registration, Service, services.AddKeyedEmbeddingGenerator(serviceKey, sp => CreateGenerator(sp, registration)));
     }
 
     private static void AddValidation(IServiceCollection services, Gemma4ModelRegistration registration)

@@ -123,9 +123,13 @@ internal static class Gemma4ServiceRegistrar
         return registration;
     }
 
-    /// <summary>Records the service descriptor that MEAI's Add… just added for <paramref name="registration"/>, so a replacing registration can remove it.</summary>
-    public static void TrackService(IServiceCollection services, Gemma4ModelRegistration registration, Type serviceType)
+    /// <summary>
+    /// Records the service descriptor that MEAI's Add… just added for <paramref name="registration"/>, so a replacing
+    /// registration can remove it; returns MEAI's builder for the caller to hand on.
+    /// </summary>
+    public static TBuilder Track<TBuilder>(IServiceCollection services, Gemma4ModelRegistration registration, Type serviceType, TBuilder builder)
     {
         registration.ServiceDescriptor = services.Last(d => d.ServiceType == serviceType && Equals(d.ServiceKey, registration.ServiceKey));
+        return builder;
     }
 }

@@ -107,7 +107,7 @@ internal ref struct Gemma4ValueReader
         var buffer = new ArrayBufferWriter<byte>();
         using var writer = new Utf8JsonWriter(buffer, WriterOptions);
         var first = true;
-        while (keywordArguments ? NextKeywordArgument(ref first, out var key) : NextMember(ref first, out key))
+        while (NextMember(ref first, out var key, keywordArguments))
         {
             buffer.ResetWrittenCount();
             writer.Reset(buffer);
@@ -178,53 +178,38 @@ internal ref struct Gemma4ValueReader
         }
     }
 
-    // Steps to the next "key:" of an object whose '{' has been read; false at its '}'. A trailing comma is accepted.
-    private bool NextMember(ref bool first, out string key)
+    // Steps to the next "key:" of an object whose '{' has been read, or with keywordArgument to the next "key=" of a
+    // keyword argument list whose '(' has been read; false at its '}' or ')'. A trailing comma is accepted.
+    private bool NextMember(ref bool first, out string key, bool keywordArgument = false)
     {
         key = string.Empty;
-        if (!NextItem(ref first, '}'))
+        if (!NextItem(ref first, keywordArgument ? ')' : '}'))
         {
             return false;
         }
 
-        key = ReadKey();
+        key = keywordArgument ? ReadKeywordKey() : ReadKey();
         SkipWhitespace();
-        Expect(':');
+        Expect(keywordArgument ? '=' : ':');
         return true;
     }
 
-    // Steps to the next "key=" of a keyword argument list whose '(' has been read; false at its ')'.
-    private bool NextKeywordArgument(ref bool first, out string key)
+    // A keyword argument's key: quoted as an object key may be, else bare up to '=' (no structure inside).
+    private string ReadKeywordKey()
     {
-        key = string.Empty;
-        if (!NextItem(ref first, ')'))
-        {
-            return false;
-        }
-
         SkipWhitespace();
-        if (!AtEnd && (_text[_position] == '"' || _text[_position..].StartsWith(Gemma4Tokens.Quote, StringComparison.Ordinal)))
+        if (AtQuotedString)
         {
-            key = ReadString();
-        }
-        else
-        {
-            var start = _position;
-            while (_position < _text.Length && _text[_position] is not ('=' or ',' or '(' or ')' or ' ' or '\t' or '\n' or '\r'))
-            {
-                _position++;
-            }
-
-            key = _text[start.._position].ToString();
-            if (key.Length == 0)
-            {
-                throw Error("a key followed by '='");
-            }
+            return ReadString();
         }
 
-        SkipWhitespace();
-        Expect('=');
-        return true;
+        var start = _position;
+        while (_position < _text.Length && _text[_position] is not ('=' or ',' or '(' or ')' or ' ' or '\t' or '\n' or '\r'))
+        {
+            _position++;
+        }
+
+        return _position > start ? _text[start.._position].ToString() : throw Error("a key followed by '='");
     }
 
     // Steps to the next element of an array whose '[' has been read; false at its ']'.
@@ -244,6 +229,10 @@ internal ref struct Gemma4ValueReader
         return !TryConsume(close);
     }
 
+    // Whether a string (JSON-quoted or <|"|>-quoted) starts here.
+    private readonly bool AtQuotedString =>
+        !AtEnd && (_text[_position] == '"' || _text[_position..].StartsWith(Gemma4Tokens.Quote, StringComparison.Ordinal));
+
     private string ReadKey()
     {
         SkipWhitespace();
@@ -252,7 +241,7 @@ internal ref struct Gemma4ValueReader
             throw Error("a key");
         }
 
-        if (_text[_position] == '"' || _text[_position..].StartsWith(Gemma4Tokens.Quote, StringComparison.Ordinal))
+        if (AtQuotedString)
         {
             return ReadString();
         }
