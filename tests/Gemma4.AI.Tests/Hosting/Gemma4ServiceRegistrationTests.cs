@@ -71,7 +71,7 @@ public sealed class Gemma4ServiceRegistrationTests
     }
 
     [Fact]
-    public void AddGemma4ChatClient_ReplacedByValidRegistration_StartupValidationIgnoresTheFirst()
+    public async Task AddGemma4ChatClient_ReplacedByValidRegistration_StartupValidationIgnoresTheFirst()
     {
         var services = new ServiceCollection();
         // The first registration is invalid twice over (no ModelPath, an adapter without a path); the override is valid.
@@ -80,14 +80,14 @@ public sealed class Gemma4ServiceRegistrationTests
         using var provider = services.BuildServiceProvider();
 
         // What the host's StartAsync runs first (ValidateOnStart).
-        provider.GetRequiredService<IStartupValidator>().Validate();
+        await provider.GetRequiredService<IAsyncStartupValidator>().ValidateAsync(CancellationToken.None);
 
         Assert.Single(services, d => d.ServiceType == typeof(IChatClient));
         Assert.Single(provider.GetServices<Gemma4ModelRegistration>());
     }
 
     [Fact]
-    public void AddKeyedGemma4EmbeddingGenerator_ReplacedByValidRegistration_StartupValidationIgnoresTheFirst()
+    public async Task AddKeyedGemma4EmbeddingGenerator_ReplacedByValidRegistration_StartupValidationIgnoresTheFirst()
     {
         var services = new ServiceCollection();
         services.AddKeyedGemma4EmbeddingGenerator("docs", o => o.Threads = 0, g => g.Dimensions = 0);
@@ -95,7 +95,7 @@ public sealed class Gemma4ServiceRegistrationTests
         services.AddKeyedGemma4EmbeddingGenerator("other", o => o.ModelPath = "m.gguf");
         using var provider = services.BuildServiceProvider();
 
-        provider.GetRequiredService<IStartupValidator>().Validate();
+        await provider.GetRequiredService<IAsyncStartupValidator>().ValidateAsync(CancellationToken.None);
 
         Assert.Single(services, d => d.ServiceType == typeof(IEmbeddingGenerator<string, Embedding<float>>) && Equals(d.ServiceKey, "docs"));
         Assert.Single(services, d => d.ServiceType == typeof(IEmbeddingGenerator<string, Embedding<float>>) && Equals(d.ServiceKey, "other"));
@@ -172,7 +172,7 @@ public sealed class Gemma4ServiceRegistrationTests
     }
 
     [Fact]
-    public void AddGemma4ChatClient_Configuration_ChecksUnknownKeysInNestedSections()
+    public async Task AddGemma4ChatClient_Configuration_ChecksUnknownKeysInNestedSections()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -189,14 +189,14 @@ public sealed class Gemma4ServiceRegistrationTests
         using var provider = services.BuildServiceProvider();
 
         var registration = Assert.Single(provider.GetServices<Gemma4ModelRegistration>());
-        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => provider.GetRequiredService<IAsyncStartupValidator>().ValidateAsync(CancellationToken.None));
 
         Assert.Equal(["G:Chat:DefaultGenerationOptions:MaxOutputTokns", "G:Chat:LoraAdapters:0:Scal"], registration.UnknownConfigurationKeys);
         Assert.Contains("'G:Chat:DefaultGenerationOptions:MaxOutputTokns'", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void StartupValidation_ChatDefaultGenerationOptionsOutOfRange_FailsNamingTheKey()
+    public async Task StartupValidation_ChatDefaultGenerationOptionsOutOfRange_FailsNamingTheKey()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -207,7 +207,7 @@ public sealed class Gemma4ServiceRegistrationTests
         services.AddGemma4ChatClient(configuration.GetSection("G"));
         using var provider = services.BuildServiceProvider();
 
-        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => provider.GetRequiredService<IAsyncStartupValidator>().ValidateAsync(CancellationToken.None));
 
         Assert.Equal(
             "Gemma4 chat (configuration key 'G:Chat:DefaultGenerationOptions:Temperature'): " +
