@@ -36,7 +36,7 @@ namespace Gemma4.AI.Parsing;
 /// <para>An instance holds the state of one turn and is not thread-safe; <see cref="Parse"/> may be called
 /// concurrently.</para>
 /// </remarks>
-public sealed class Gemma4OutputParser
+internal sealed class Gemma4OutputParser
 {
     // The channel header the template writes; "thought" alone is a header without its newline.
     private const string ThoughtHeader = "thought\n";
