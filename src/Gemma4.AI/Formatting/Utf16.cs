@@ -1,4 +1,5 @@
 using System.Text;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Gemma4.AI.Formatting;
@@ -44,6 +45,71 @@ internal static class Utf16
         foreach (var rune in text.EnumerateRunes())
         {
             builder.Append(rune.ToString()); // EnumerateRunes yields U+FFFD for each lone surrogate
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>
+    /// The string a JSON string element holds. Unlike <see cref="JsonElement.GetString"/>, which throws
+    /// <see cref="InvalidOperationException"/> for an escaped lone surrogate (<c>"\ud800"</c>, which is what System.Text.Json
+    /// writes for one), this keeps it, for the prompt builder to replace.
+    /// </summary>
+    public static string GetString(JsonElement element)
+    {
+        try
+        {
+            return element.GetString()!;
+        }
+        catch (InvalidOperationException) when (element.ValueKind == JsonValueKind.String)
+        {
+            return Unescape(JsonMarshal.GetRawUtf8Value(element)[1..^1]);
+        }
+    }
+
+    /// <summary>A JSON property's name, keeping an escaped lone surrogate (see <see cref="GetString"/>).</summary>
+    public static string GetName(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            return Unescape(JsonMarshal.GetRawUtf8PropertyName(property));
+        }
+    }
+
+    // The characters of a JSON string literal's body (UTF-8, escapes as written), \uXXXX escapes taken one by one.
+    private static string Unescape(ReadOnlySpan<byte> raw)
+    {
+        var text = Encoding.UTF8.GetString(raw);
+        var builder = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] != '\\' || i + 1 >= text.Length)
+            {
+                builder.Append(text[i]);
+                continue;
+            }
+
+            var escape = text[++i];
+            if (escape == 'u' && i + 4 < text.Length)
+            {
+                builder.Append((char)int.Parse(text.AsSpan(i + 1, 4), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture));
+                i += 4;
+                continue;
+            }
+
+            builder.Append(escape switch
+            {
+                'b' => '\b',
+                'f' => '\f',
+                'n' => '\n',
+                'r' => '\r',
+                't' => '\t',
+                _ => escape, // \" \\ \/
+            });
         }
 
         return builder.ToString();

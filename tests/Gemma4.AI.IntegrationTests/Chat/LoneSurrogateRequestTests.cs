@@ -24,6 +24,28 @@ public sealed class LoneSurrogateRequestTests(TinyChatModel fixture) : IClassFix
     }
 
     [Fact]
+    public async Task ToolResult_WithALoneSurrogate_TheAgentLoopGoesOn()
+    {
+        // FunctionInvokingChatClient serializes the result to a JsonElement holding "\ud800": reading it used to throw.
+        using var client = new ChatClientBuilder(new Gemma4ChatClient(fixture.Model)).UseFunctionInvocation().Build();
+        var requests = 0;
+        var options = new ChatOptions
+        {
+            Tools = [AIFunctionFactory.Create(() => "broken \ud800 name", "list_files")],
+            Temperature = 0,
+            MaxOutputTokens = 40,
+            RawRepresentationFactory = _ => ++requests == 1
+                ? new Gemma4GenerationOptions { Grammar = "root ::= <|tool_call> \"call:list_files{}\" <tool_call|>" }
+                : new Gemma4GenerationOptions { Grammar = "root ::= \"done\"" },
+        };
+
+        var response = await client.GetResponseAsync("List the files.", options);
+
+        Assert.Equal(2, requests);
+        Assert.Equal("done", response.Text);
+    }
+
+    [Fact]
     public async Task StopSequence_WithALoneSurrogate_IsRefusedNamingIt()
     {
         using var client = new Gemma4ChatClient(fixture.Model);

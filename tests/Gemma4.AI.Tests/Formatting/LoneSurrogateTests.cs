@@ -27,6 +27,21 @@ public sealed class LoneSurrogateTests
         Assert.Equal(new Gemma4PromptFormatter().Format(expectedMessages, expectedOptions), prompt.Text);
     }
 
+    [Fact]
+    public void JsonValues_WithAnEscapedLoneSurrogate_RenderWithReplacementCharacter()
+    {
+        // What FunctionInvokingChatClient hands back for a tool returning such a string: System.Text.Json writes it as
+        // an escape, and JsonElement.GetString throws on it.
+        var lone = JsonSerializer.SerializeToElement(new Report(Lone, 1));
+        var replaced = JsonSerializer.SerializeToElement(new Report(Replaced, 1));
+        var arguments = JsonDocument.Parse("{\"k\\ud800\":\"v\\udc00\"}").RootElement;
+        var argumentsReplaced = JsonDocument.Parse("{\"k\\ufffd\":\"v\\ufffd\"}").RootElement;
+
+        Assert.Equal(Render(replaced, argumentsReplaced), Render(lone, arguments));
+        Assert.Equal(Render(new Report(Replaced, 1), argumentsReplaced), Render(new Report(Lone, 1), arguments));
+        Assert.Contains("a\ufffdb", Render(lone, arguments), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("""{"type":"object","properties":{"a\ud800":{"type":"string"}}}""", "#/properties/(a key)")]
     [InlineData("""{"type":"object","properties":{"unit":{"enum":["C","x\ud800"]}}}""", "#/properties/unit/enum/1")]
@@ -65,6 +80,15 @@ public sealed class LoneSurrogateTests
         Assert.Equal(0, Utf16.IndexOfLoneSurrogate("\ude00\ud83d"));
         Assert.Equal("\ufffd\ufffdx\ud83d\ude00", Utf16.ReplaceLoneSurrogates("\ude00\ud83dx\ud83d\ude00"));
     }
+
+    private static string Render(object result, JsonElement arguments) => new Gemma4PromptFormatter().Format(
+    [
+        new(ChatRole.User, "hi"),
+        new(ChatRole.Assistant, [new FunctionCallContent("c", "f", new Dictionary<string, object?> { ["nested"] = arguments })]),
+        new(ChatRole.Tool, [new FunctionResultContent("c", result)]),
+    ]);
+
+    private sealed record Report(string City, int Days);
 
     private static (List<ChatMessage> Messages, ChatOptions Options) Conversation(string field, string text)
     {
