@@ -50,6 +50,7 @@ builder.Services.AddHealthChecks().AddCheck<Gemma4HealthCheck>("gemma4");
 Telemetry.Add(builder.Services, builder.Configuration);
 
 var app = builder.Build();
+app.UseStatusCodePages(OpenAIErrors.WriteStatusCodePageAsync); // 404/405 with no endpoint body get OpenAI's error object
 app.UseMiddleware<ApiKeyMiddleware>();
 app.MapOpenAI();
 app.MapHealthChecks("/health");
