@@ -74,7 +74,7 @@ public sealed partial class Gemma4ChatClient : IChatClient
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var turn = ChatTurnPlanner.Plan(this, _model, _formatter, messages, options, _defaults, _options, _logger);
+        var turn = ChatTurnPlanner.Plan(this, _model, _formatter, messages, options, _defaults, _options, _logger, cancellationToken);
         return StreamAsync(turn, cancellationToken);
     }
 
