@@ -24,6 +24,20 @@ public sealed class AspNetSampleWireTests(AspNetSampleFixture server)
     }
 
     [Fact]
+    public void Start_Console_ShowsTheBannerOneLinePerModelAndTheAddress()
+    {
+        var lines = server.Output.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        // Started as the fixture starts it (dotnet path/to/Gemma4.AspNet.dll from another folder): appsettings.json still applies.
+        Assert.True(lines.Length <= 9, $"{lines.Length} lines at start:\n{server.Output}"); // 5 banner lines, 2 models, the address
+        Assert.DoesNotContain("warn:", server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("control-looking token", server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("0-token context", server.Output, StringComparison.Ordinal);
+        Assert.Contains("Loaded gemma-embedding-tiny-test (gemma-embedding, F16) for 128-dimensional embeddings.", server.Output, StringComparison.Ordinal);
+        Assert.StartsWith("Gemma4.AspNet listening on http://127.0.0.1:", lines[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ChatCompletions_Streaming_SendsRoleFirstThenChunksUsageAndDone()
     {
         using var http = server.CreateHttpClient();
