@@ -13,6 +13,7 @@ namespace Gemma4.AI.Benchmarks.Options;
 /// <param name="ConcurrentTokens">Tokens each stream generates.</param>
 /// <param name="ConcurrentPairs">Clean single/concurrent pairs wanted.</param>
 /// <param name="ContextSize">Context size of both sides (fits the document conversation and the cached streams).</param>
+/// <param name="EmbeddingTexts">Texts per rep of the embeddings figure on the tiny model (a tenth of them on the EmbeddingGemma 300M shape).</param>
 /// <param name="ColdCheck">Whether to decode turn 2 cold once, in a second context, to compare the greedy outputs.</param>
 /// <param name="ExtraPairBudget">Time into the run after which contaminated pairs are no longer replaced (keeps --quick under 10 minutes).</param>
 internal sealed record BenchmarkPlan(
@@ -28,9 +29,13 @@ internal sealed record BenchmarkPlan(
     int ConcurrentTokens,
     int ConcurrentPairs,
     int ContextSize,
+    int EmbeddingTexts,
     bool ColdCheck,
     TimeSpan ExtraPairBudget)
 {
+    /// <summary>Texts per embeddings rep outside the smoke mode.</summary>
+    public const int EmbeddingTextsDefault = 1000;
+
     /// <summary>Most extra pairs run to replace contaminated ones, as a multiple of the pairs wanted.</summary>
     public const double ExtraPairFactor = 1.0;
 
@@ -42,17 +47,17 @@ internal sealed record BenchmarkPlan(
             BenchmarkMode.Full => new BenchmarkPlan(
                 PpTokens: 512, PpPairs: 10, TgTokens: 128, TgPairs: 10, TgPromptTokens: 64,
                 DocTokens: 16384, TurnPairs: 10, AnswerTokens: 16,
-                Streams: 4, ConcurrentTokens: 128, ConcurrentPairs: 10, ContextSize: 0, ColdCheck: true,
+                Streams: 4, ConcurrentTokens: 128, ConcurrentPairs: 10, ContextSize: 0, EmbeddingTexts: EmbeddingTextsDefault, ColdCheck: true,
                 ExtraPairBudget: TimeSpan.MaxValue),
             BenchmarkMode.Tiny => new BenchmarkPlan(
                 PpTokens: 512, PpPairs: 3, TgTokens: 32, TgPairs: 3, TgPromptTokens: 32,
                 DocTokens: 1024, TurnPairs: 2, AnswerTokens: 8,
-                Streams: 4, ConcurrentTokens: 16, ConcurrentPairs: 2, ContextSize: 0, ColdCheck: true,
+                Streams: 4, ConcurrentTokens: 16, ConcurrentPairs: 2, ContextSize: 0, EmbeddingTexts: 200, ColdCheck: true,
                 ExtraPairBudget: TimeSpan.FromMinutes(1)),
             _ => new BenchmarkPlan(
                 PpTokens: 512, PpPairs: 3, TgTokens: 64, TgPairs: 4, TgPromptTokens: 48,
                 DocTokens: 2048, TurnPairs: 2, AnswerTokens: 8,
-                Streams: 4, ConcurrentTokens: 32, ConcurrentPairs: 3, ContextSize: 0, ColdCheck: true,
+                Streams: 4, ConcurrentTokens: 32, ConcurrentPairs: 3, ContextSize: 0, EmbeddingTexts: EmbeddingTextsDefault, ColdCheck: true,
                 ExtraPairBudget: TimeSpan.FromMinutes(6.5)),
         };
 
