@@ -81,6 +81,7 @@ internal static class EmbeddingsVsNative
         await loop.SetInputsAsync(inputs);
 
         var ourCpu = new Dictionary<int, double>();
+        IReadOnlyList<(string Name, int Threads, double Milliseconds)> ourThreads = [];
         var nativeCpu = new Dictionary<int, double>();
         var sameWork = true;
         long lastTokens = 0;
@@ -90,11 +91,13 @@ internal static class EmbeddingsVsNative
         async Task<SideValue> Ours(int rep)
         {
             var before = ours.Engine.DecodeCount;
+            var threadsBefore = ThreadCpu.Take();
             var cpu = Environment.CpuUsage.TotalTime;
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var result = await ours.GenerateAsync(inputs, cancellationToken: ctx.CancellationToken);
             clock.Stop();
             ourCpu[rep] = (Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds;
+            ourThreads = ThreadCpu.Between(threadsBefore, ThreadCpu.Take());
             var decodes = ours.Engine.DecodeCount - before;
             var tokens = result.Usage?.InputTokenCount ?? 0;
             if (lastDecodes > 0 && (decodes != lastDecodes || tokens != lastTokens))
@@ -125,6 +128,8 @@ internal static class EmbeddingsVsNative
         sink.Result($"{tpsPrefix}.ours", outcome.B.Median);
         sink.Result($"{tpsPrefix}.native", outcome.A.Median);
         sink.Spread(ratioName, outcome.Ratio, outcome.Detail);
+        sink.Info(string.Create(CultureInfo.InvariantCulture,
+            $"{figure} vs native: CPU by thread of this process during our last rep: {string.Join(", ", ourThreads.Select(t => $"'{t.Name}' x{t.Threads} {t.Milliseconds:F0} ms"))}"));
         var used = outcome.Pairs.Where(p => p.Valid && (outcome.UsedContaminated || !p.Contaminated)).Select(p => p.Index).ToList();
         var cpuRatio = Summary.Of(used.Select(i => nativeCpu[i] / ourCpu[i]));
         sink.Result($"{ratioName}.cpu", cpuRatio.Median);
