@@ -71,4 +71,16 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
         Assert.Equal(expected, options.Runs("embeddings300m"));
         Assert.Equal(args.Length == 1, options.Runs("embeddings"));
     }
+
+    [Fact]
+    public void Plan_Streams_MeasuresEachCountWithSequencesForTheLargest()
+    {
+        var plan = BenchmarkPlan.For(BenchmarkOptions.Parse(["--quick", "--streams", "16,4"]));
+
+        Assert.Equal([4, 16], plan.ConcurrentStreams);
+        Assert.Equal(16, plan.Streams);
+        Assert.Equal([4], BenchmarkPlan.For(BenchmarkOptions.Parse(["--quick"])).ConcurrentStreams);
+        Assert.Throws<ArgumentException>(() => BenchmarkOptions.Parse(["--streams", "1"]));
+        Assert.Throws<ArgumentException>(() => BenchmarkOptions.Parse(["--streams", "4,x"]));
+    }
 }
