@@ -193,7 +193,14 @@ public sealed partial class Gemma4Model : IDisposable
             // Embedding models get their contexts from Gemma4EmbeddingGenerator; only generative models get a decode loop.
             context = info.IsEmbeddingModel ? null : CreateContext(weights, parameters, options.ModelPath);
             var model = new Gemma4Model(options, info, weights, context, loggerFactory) { Devices = devices };
-            Log.Loaded(logger, model.ModelId, info.Architecture, info.Quantization, model.ContextSize, options.MaxParallelSequences);
+            if (info.IsEmbeddingModel)
+            {
+                Log.LoadedForEmbeddings(logger, model.ModelId, info.Architecture, info.Quantization, info.EmbeddingLength);
+            }
+            else
+            {
+                Log.Loaded(logger, model.ModelId, info.Architecture, info.Quantization, model.ContextSize, options.MaxParallelSequences);
+            }
             return model;
         }
         catch
@@ -355,5 +362,9 @@ public sealed partial class Gemma4Model : IDisposable
     {
         [LoggerMessage(1, LogLevel.Information, "Loaded {ModelId} ({Architecture}, {Quantization}) with a {ContextSize}-token context and {Sequences} parallel sequences.")]
         public static partial void Loaded(ILogger logger, string modelId, string architecture, string quantization, int contextSize, int sequences);
+
+        // An embedding model has no generation context: its contexts belong to each Gemma4EmbeddingGenerator.
+        [LoggerMessage(2, LogLevel.Information, "Loaded {ModelId} ({Architecture}, {Quantization}) for {Dimensions}-dimensional embeddings.")]
+        public static partial void LoadedForEmbeddings(ILogger logger, string modelId, string architecture, string quantization, int dimensions);
     }
 }
