@@ -293,6 +293,7 @@ public sealed partial class Gemma4Model : IDisposable
         _context?.Dispose();
         FreeAllAdapters(); // after the context that used them, before the weights they were made for
         _weights.Dispose();
+        NativeHeap.Trim(); // the allocator keeps what llama.cpp freed unless asked to return it
     }
 
     internal static Gemma4TemplateVariant DetectVariant(Gemma4ModelInfo info)
