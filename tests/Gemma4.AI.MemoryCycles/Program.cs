@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Gemma4.AI;
 using Microsoft.Extensions.AI;
 
@@ -31,11 +30,7 @@ for (var i = 0; i <= cycles; i++)
 
 internal static class Stats
 {
-    public static long NativeInUse()
-    {
-        var info = MallInfo2();
-        return (long)info.UsedSmallAndMedium + (long)info.MappedChunks;
-    }
+    public static long NativeInUse() => Gemma4.AI.IntegrationTests.Support.NativeHeapStats.InUseBytes();
 
     public static long Rss() =>
         long.Parse(File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
@@ -46,22 +41,4 @@ internal static class Stats
     public static int Descriptors() => Directory.GetFiles("/proc/self/fd").Length;
 
     public static int Threads() => Directory.GetDirectories("/proc/self/task").Length;
-
-    [DllImport("libc", EntryPoint = "mallinfo2")]
-    private static extern MallocInfo MallInfo2();
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct MallocInfo
-    {
-        public nuint Arena;
-        public nuint FreeChunks;
-        public nuint FastBins;
-        public nuint MappedRegions;
-        public nuint MappedChunks;
-        public nuint MaxTotal;
-        public nuint FreeFastBinBytes;
-        public nuint UsedSmallAndMedium;
-        public nuint FreeSmallAndMedium;
-        public nuint Releasable;
-    }
 }
