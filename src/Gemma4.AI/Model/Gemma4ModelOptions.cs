@@ -173,7 +173,7 @@ public sealed class Gemma4ModelOptions
                 $"small enough to fit in memory: with these settings the model needs about {Gib(needed)} GiB " +
                 $"(KV cache {Gib(estimate.TotalKvCacheBytes)} GiB, compute buffers {Gib(estimate.ComputeBytes)} GiB" +
                 $"{(UseMemoryMap ? string.Empty : $", weights {Gib(estimate.WeightsBytes)} GiB")}) and this process may use {Gib(availableMemoryBytes)} GiB. " +
-                "Lower ContextSize or MaxParallelSequences, use a Q8_0 KV cache (KeyCacheType/ValueCacheType), or set SwaFull = false");
+                "Lower ContextSize, MaxParallelSequences or MicroBatchSize, use a Q8_0 KV cache (KeyCacheType/ValueCacheType), or set SwaFull = false");
         }
     }
 
