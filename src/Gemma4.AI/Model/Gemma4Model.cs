@@ -173,17 +173,20 @@ public sealed partial class Gemma4Model : IDisposable
         var parameters = ToModelParams(options, info);
 
         LLamaWeights weights;
-        try
+        using (var capture = NativeErrorCapture.StartAnyThread()) // LLamaSharp loads on a thread of its own
         {
-            weights = await LLamaWeights.LoadFromFileAsync(parameters, cancellationToken, progress).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            throw;
-        }
-        catch (Exception ex) when (ex is LLama.Exceptions.RuntimeError or LLama.Exceptions.LoadWeightsFailedException)
-        {
-            throw new Gemma4ModelLoadException(options.ModelPath, $"llama.cpp could not load the weights: {ex.Message}", ex);
+            try
+            {
+                weights = await LLamaWeights.LoadFromFileAsync(parameters, cancellationToken, progress).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                throw;
+            }
+            catch (Exception ex) when (ex is LLama.Exceptions.RuntimeError or LLama.Exceptions.LoadWeightsFailedException)
+            {
+                throw new Gemma4ModelLoadException(options.ModelPath, $"llama.cpp could not load the weights: {capture.Describe(ex.Message)}", ex);
+            }
         }
 
         SafeLLamaContextHandle? context = null;
