@@ -2,6 +2,7 @@ using Gemma4.AI.Remote;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Gemma4.AI.Hosting;
 
@@ -87,8 +88,26 @@ internal static class Gemma4RemoteRegistration
     private static HttpClient HttpClient(IServiceProvider services, Gemma4ModelRegistration registration) =>
         services.GetRequiredService<IHttpClientFactory>().CreateClient(RemoteHttp.ClientName(registration.OptionsName));
 
-    private static Gemma4RemoteOptions OptionsOf(IServiceProvider services, Gemma4ModelRegistration registration) =>
-        services.GetRequiredService<Gemma4ModelRegistry>().GetRemote(registration) ?? new Gemma4RemoteOptions();
+    // The HttpClient's settings. Read without pinning or throwing: the factory also builds (and validates at start-up) the
+    // clients of in-process and superseded registrations, whose options may be invalid; their own validation reports that.
+    private static Gemma4RemoteOptions OptionsOf(IServiceProvider services, Gemma4ModelRegistration registration)
+    {
+        try
+        {
+            var options = services.GetRequiredService<IOptionsMonitor<Gemma4ModelOptions>>().Get(registration.OptionsName);
+            if (options.Remote is { IsConfigured: true } remote && !registration.IsSuperseded)
+            {
+                remote.Validate();
+                return remote;
+            }
+
+            return new Gemma4RemoteOptions();
+        }
+        catch (Exception ex) when (ex is OptionsValidationException or ArgumentException)
+        {
+            return new Gemma4RemoteOptions();
+        }
+    }
 
     // A ModelPath left in appsettings.json while the deployment switches to an engine is fine, but say so once.
     private static void LogIgnoredSettings(IServiceProvider services, Gemma4ModelRegistry registry, Gemma4ModelRegistration registration, Gemma4RemoteOptions remote)
