@@ -18,9 +18,11 @@ internal static partial class ChatTurnPlanner
         ChatOptions? options,
         Gemma4GenerationOptions? clientDefaults,
         Gemma4ChatClientOptions clientOptions,
-        ILogger logger)
+        ILogger logger,
+        CancellationToken cancellationToken)
     {
         // Rendering tokenizes and grammar checks read the vocabulary: both need the weights alive.
+        cancellationToken.ThrowIfCancellationRequested();
         using var lease = model.AcquireNative();
         LogIgnoredOptions(options, model, logger);
 
@@ -34,7 +36,7 @@ internal static partial class ChatTurnPlanner
         }
 
         var list = UnsupportedContent.Apply(messages as IList<ChatMessage> ?? messages.ToList(), clientOptions.IgnoreUnsupportedContent);
-        var (prompt, tokens) = Render(model, formatter, list, options, clientOptions.ContextOverflow, generation.MaxOutputTokens);
+        var (prompt, tokens) = Render(model, formatter, list, options, clientOptions.ContextOverflow, generation.MaxOutputTokens, cancellationToken);
 
         var sampling = Gemma4ChatOptionsMapper.ToSampling(generation, Gemma4ChatOptionsMapper.DefaultSampling, grammar: null);
 
@@ -67,21 +69,14 @@ internal static partial class ChatTurnPlanner
     /// <summary>Renders and tokenizes; with <see cref="Gemma4ContextOverflowPolicy.DropOldestMessages"/>, drops old messages until it fits.</summary>
     private static (Gemma4Prompt Prompt, int[] Tokens) Render(
         Gemma4Model model, Gemma4PromptFormatter formatter, IList<ChatMessage> list, ChatOptions? options,
-        Gemma4ContextOverflowPolicy overflow, int? maxOutputTokens)
+        Gemma4ContextOverflowPolicy overflow, int? maxOutputTokens, CancellationToken cancellationToken)
     {
-        var prompt = formatter.FormatPrompt(list, options, addGenerationPrompt: true);
-        var tokens = model.Tokenizer.Tokenize(prompt);
-        if (overflow == Gemma4ContextOverflowPolicy.DropOldestMessages)
-        {
-            // Room for the answer too, but never more than a quarter of the context.
-            var budget = model.ContextSize - Math.Min(maxOutputTokens ?? 512, model.ContextSize / 4);
-            var kept = list.ToList();
-            while (tokens.Length > budget && MessageDropper.DropOldest(kept))
-            {
-                prompt = formatter.FormatPrompt(kept, options, addGenerationPrompt: true);
-                tokens = model.Tokenizer.Tokenize(prompt);
-            }
-        }
+        // Room for the answer too, but never more than a quarter of the context.
+        var budget = overflow == Gemma4ContextOverflowPolicy.DropOldestMessages
+            ? model.ContextSize - Math.Min(maxOutputTokens ?? 512, model.ContextSize / 4)
+            : int.MaxValue;
+        var (prompt, tokens) = MessageDropper.Fit(
+            list, kept => formatter.FormatPrompt(kept, options, addGenerationPrompt: true), model.Tokenizer, budget, cancellationToken);
 
         if (tokens.Length >= model.ContextSize)
         {
