@@ -67,7 +67,7 @@ public static class Gemma4SemanticKernelEmbeddingServiceCollectionExtensions
         {
             var pipeline = sp.GetRequiredKeyedService<IEmbeddingGenerator<string, Embedding<float>>>(key);
             return pipeline.GetService<Gemma4RemoteEmbeddingGenerator>() is { } remote
-                ? new Gemma4TextEmbeddingGenerationService(remote)
+                ? new Gemma4TextEmbeddingGenerationService(remote, options: null)
                 : new Gemma4TextEmbeddingGenerationService(pipeline.GetRequiredService<Gemma4EmbeddingGenerator>());
         });
         return services;

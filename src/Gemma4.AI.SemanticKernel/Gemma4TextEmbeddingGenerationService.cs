@@ -34,16 +34,8 @@ public sealed class Gemma4TextEmbeddingGenerationService : ITextEmbeddingGenerat
     {
     }
 
-    /// <summary>Creates the service over a remote generator.</summary>
-    /// <param name="generator">The generator that computes the embeddings; not disposed by the service.</param>
-    /// <param name="options">Options passed with every call; null uses the generator's defaults.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="generator"/> is null.</exception>
-    public Gemma4TextEmbeddingGenerationService(Gemma4RemoteEmbeddingGenerator generator, EmbeddingGenerationOptions? options = null)
-        : this((IEmbeddingGenerator<string, Embedding<float>>)generator, options)
-    {
-    }
-
-    private Gemma4TextEmbeddingGenerationService(IEmbeddingGenerator<string, Embedding<float>> generator, EmbeddingGenerationOptions? options)
+    /// <summary>Creates the service over any generator; the DI registration uses it for a <see cref="Gemma4RemoteEmbeddingGenerator"/>.</summary>
+    internal Gemma4TextEmbeddingGenerationService(IEmbeddingGenerator<string, Embedding<float>> generator, EmbeddingGenerationOptions? options)
     {
         ArgumentNullException.ThrowIfNull(generator);
         _generator = generator;
