@@ -26,6 +26,8 @@ internal static class RemoteStreams
         var count = 0;
         while (true)
         {
+            // Chunks already buffered are not delivered once the caller has cancelled.
+            cancellationToken.ThrowIfCancellationRequested();
             string? data;
             try
             {
