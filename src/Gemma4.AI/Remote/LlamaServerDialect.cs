@@ -29,23 +29,12 @@ internal sealed class LlamaServerDialect : OpenAIChatDialect
     protected override void WriteThinking(JsonObject body, ChatOptions? options, bool preserveThinking) =>
         ChatTemplateKwargs.Write(body, IsThinking(options), preserveThinking);
 
+    protected override string RepeatPenaltyField => "repeat_penalty";
+
     protected override void WriteExtras(JsonObject body, Gemma4GenerationOptions generation)
     {
-        if (generation.MinP is { } minP)
-        {
-            body.TryAdd("min_p", minP);
-        }
-
-        if (generation.RepeatPenalty is { } repeat)
-        {
-            body.TryAdd("repeat_penalty", repeat);
-        }
-
-        if (generation.PenaltyLastN is { } lastN)
-        {
-            body.TryAdd("repeat_last_n", lastN);
-        }
-
+        base.WriteExtras(body, generation);
+        RemoteJson.AddIfSet(body, "repeat_last_n", generation.PenaltyLastN);
         if (generation.Grammar is { Length: > 0 } grammar)
         {
             body.TryAdd("grammar", grammar);

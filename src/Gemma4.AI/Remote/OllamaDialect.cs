@@ -45,7 +45,7 @@ internal sealed class OllamaDialect : RemoteDialect
         var body = new JsonObject
         {
             ["model"] = model,
-            ["input"] = new JsonArray([.. inputs.Select(static i => (JsonNode?)JsonValue.Create(i))]),
+            ["input"] = RemoteJson.Strings(inputs),
         };
         if (!truncate)
         {
@@ -84,7 +84,7 @@ internal sealed class OllamaDialect : RemoteDialect
         JsonElement show;
         try
         {
-            using var response = await transport.SendAsync("api/show", BinaryData.FromObjectAsJson(new JsonObject { ["model"] = name }), stream: false, cancellationToken).ConfigureAwait(false);
+            using var response = await transport.SendAsync("api/show", RemoteJson.ToBinary(new JsonObject { ["model"] = name }), stream: false, cancellationToken).ConfigureAwait(false);
             using var json = JsonDocument.Parse(response.Content);
             show = json.RootElement.Clone();
         }
@@ -125,19 +125,19 @@ internal sealed class OllamaDialect : RemoteDialect
 
         var sampling = body["options"] as JsonObject ?? new JsonObject();
         var generation = request.Generation;
-        Add(sampling, "num_predict", generation.MaxOutputTokens);
-        Add(sampling, "temperature", generation.Temperature);
-        Add(sampling, "top_p", generation.TopP);
-        Add(sampling, "top_k", generation.TopK);
-        Add(sampling, "min_p", generation.MinP);
-        Add(sampling, "seed", generation.Seed);
-        Add(sampling, "frequency_penalty", generation.FrequencyPenalty);
-        Add(sampling, "presence_penalty", generation.PresencePenalty);
-        Add(sampling, "repeat_penalty", generation.RepeatPenalty);
-        Add(sampling, "repeat_last_n", generation.PenaltyLastN);
+        RemoteJson.AddIfSet(sampling, "num_predict", generation.MaxOutputTokens);
+        RemoteJson.AddIfSet(sampling, "temperature", generation.Temperature);
+        RemoteJson.AddIfSet(sampling, "top_p", generation.TopP);
+        RemoteJson.AddIfSet(sampling, "top_k", generation.TopK);
+        RemoteJson.AddIfSet(sampling, "min_p", generation.MinP);
+        RemoteJson.AddIfSet(sampling, "seed", generation.Seed);
+        RemoteJson.AddIfSet(sampling, "frequency_penalty", generation.FrequencyPenalty);
+        RemoteJson.AddIfSet(sampling, "presence_penalty", generation.PresencePenalty);
+        RemoteJson.AddIfSet(sampling, "repeat_penalty", generation.RepeatPenalty);
+        RemoteJson.AddIfSet(sampling, "repeat_last_n", generation.PenaltyLastN);
         if (generation.StopSequences is { Count: > 0 } stops)
         {
-            sampling.TryAdd("stop", new JsonArray([.. stops.Select(static s => (JsonNode?)JsonValue.Create(s))]));
+            sampling.TryAdd("stop", RemoteJson.Strings(stops));
         }
 
         if (sampling.Count > 0)
@@ -148,76 +148,8 @@ internal sealed class OllamaDialect : RemoteDialect
         return body;
     }
 
-    internal static JsonArray ToOllamaMessages(IReadOnlyList<ChatMessage> messages, ChatOptions? options, bool preserveThinking)
-    {
-        var result = new JsonArray();
-        if (options?.Instructions is { Length: > 0 } instructions)
-        {
-            result.Add(new JsonObject { ["role"] = "system", ["content"] = instructions });
-        }
-
-        var lastUser = RemoteHistory.LastUserIndex(messages);
-        for (var i = 0; i < messages.Count; i++)
-        {
-            var message = messages[i] ?? throw new ArgumentException("The message list contains a null message.", nameof(messages));
-            if (message.Role == ChatRole.Tool)
-            {
-                AddToolMessages(result, messages, i);
-                continue;
-            }
-
-            var entry = new JsonObject { ["role"] = message.Role.Value, ["content"] = RemoteHistory.Text(message) ?? string.Empty };
-            if (message.Role == ChatRole.Assistant)
-            {
-                if (RemoteHistory.KeepsReasoning(messages, i, lastUser, preserveThinking) && RemoteHistory.Reasoning(message) is { } reasoning)
-                {
-                    entry["thinking"] = reasoning;
-                }
-
-                var calls = new JsonArray();
-                foreach (var call in message.Contents.OfType<FunctionCallContent>())
-                {
-                    calls.Add(new JsonObject
-                    {
-                        ["id"] = call.CallId,
-                        ["function"] = new JsonObject
-                        {
-                            ["name"] = call.Name,
-                            ["arguments"] = RemoteJson.ToNode(call.Arguments ?? new Dictionary<string, object?>()),
-                        },
-                    });
-                }
-
-                if (calls.Count > 0)
-                {
-                    entry["tool_calls"] = calls;
-                }
-            }
-
-            var images = new JsonArray();
-            foreach (var content in message.Contents)
-            {
-                if (content is DataContent data && RemoteHistory.MediaKind(data) == "image")
-                {
-                    images.Add(new string(data.Base64Data.Span));
-                }
-                else if (content is UriContent or DataContent)
-                {
-                    _ = RemoteHistory.MediaKind(content); // throws for types no engine takes
-                    throw new NotSupportedException($"Ollama takes images as base64 data only; '{content}' cannot be sent (download it into a DataContent).");
-                }
-            }
-
-            if (images.Count > 0)
-            {
-                entry["images"] = images;
-            }
-
-            result.Add(entry);
-        }
-
-        return result;
-    }
+    internal static JsonArray ToOllamaMessages(IReadOnlyList<ChatMessage> messages, ChatOptions? options, bool preserveThinking) =>
+        RemoteHistory.ToWireMessages(messages, options, preserveThinking, new RemoteMessageWriter(ToAssistant, ToToolResult, static message => WithImages(message, Message(message))));
 
     internal static JsonArray? ToOllamaTools(ChatOptions? options)
     {
@@ -291,35 +223,69 @@ internal sealed class OllamaDialect : RemoteDialect
         }
     }
 
-    private static void AddToolMessages(JsonArray result, IReadOnlyList<ChatMessage> messages, int index)
+    private static JsonObject Message(ChatMessage message) =>
+        new() { ["role"] = message.Role.Value, ["content"] = RemoteHistory.Text(message) ?? string.Empty };
+
+    private static JsonObject ToAssistant(ChatMessage message, string? reasoning)
     {
-        var message = messages[index];
-        var any = false;
-        foreach (var functionResult in message.Contents.OfType<FunctionResultContent>())
+        var entry = Message(message);
+        if (reasoning is not null)
         {
-            any = true;
-            var entry = new JsonObject { ["role"] = "tool", ["content"] = RemoteHistory.ResultText(functionResult) };
-            if (RemoteHistory.CallName(messages, index, functionResult.CallId) is { } name)
+            entry["thinking"] = reasoning;
+        }
+
+        var calls = new JsonArray();
+        foreach (var call in message.Contents.OfType<FunctionCallContent>())
+        {
+            calls.Add(new JsonObject
             {
-                entry["tool_name"] = name;
-            }
-
-            entry["tool_call_id"] = functionResult.CallId;
-            result.Add(entry);
+                ["id"] = call.CallId,
+                ["function"] = new JsonObject { ["name"] = call.Name, ["arguments"] = RemoteJson.ToNode(call.Arguments ?? new Dictionary<string, object?>()) },
+            });
         }
 
-        if (!any)
+        if (calls.Count > 0)
         {
-            result.Add(new JsonObject { ["role"] = "tool", ["content"] = RemoteHistory.Text(message) ?? string.Empty });
+            entry["tool_calls"] = calls;
         }
+
+        return WithImages(message, entry);
     }
 
-    private static void Add<T>(JsonObject body, string name, T? value)
-        where T : struct
+    private static JsonObject ToToolResult(IReadOnlyList<ChatMessage> messages, int index, FunctionResultContent result)
     {
-        if (value is { } v)
+        var entry = new JsonObject { ["role"] = "tool", ["content"] = RemoteHistory.ResultText(result) };
+        if (RemoteHistory.CallName(messages, index, result.CallId) is { } name)
         {
-            body.TryAdd(name, JsonValue.Create(v));
+            entry["tool_name"] = name;
         }
+
+        entry["tool_call_id"] = result.CallId;
+        return entry;
+    }
+
+    // Ollama takes images as base64 in "images" beside the text.
+    private static JsonObject WithImages(ChatMessage message, JsonObject entry)
+    {
+        var images = new JsonArray();
+        foreach (var content in message.Contents)
+        {
+            if (content is DataContent data && RemoteHistory.MediaKind(data) == "image")
+            {
+                images.Add(new string(data.Base64Data.Span));
+            }
+            else if (content is UriContent or DataContent)
+            {
+                _ = RemoteHistory.MediaKind(content); // throws for types no engine takes
+                throw new NotSupportedException($"Ollama takes images as base64 data only; '{content}' cannot be sent (download it into a DataContent).");
+            }
+        }
+
+        if (images.Count > 0)
+        {
+            entry["images"] = images;
+        }
+
+        return entry;
     }
 }

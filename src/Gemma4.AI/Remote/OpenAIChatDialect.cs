@@ -42,9 +42,17 @@ internal abstract class OpenAIChatDialect : RemoteDialect
     /// <summary>Writes the thinking switch for <paramref name="options"/>.</summary>
     protected abstract void WriteThinking(JsonObject body, ChatOptions? options, bool preserveThinking);
 
-    /// <summary>Writes settings beyond OpenAI's (min_p, repetition penalty, grammar); the default writes none.</summary>
+    /// <summary>The field of <see cref="Gemma4GenerationOptions.RepeatPenalty"/> (and, with it, <c>min_p</c>); null for engines that take neither.</summary>
+    protected virtual string? RepeatPenaltyField => null;
+
+    /// <summary>Writes settings beyond OpenAI's: <c>min_p</c> and the repetition penalty where the engine takes them.</summary>
     protected virtual void WriteExtras(JsonObject body, Gemma4GenerationOptions generation)
     {
+        if (RepeatPenaltyField is { } repeat)
+        {
+            RemoteJson.AddIfSet(body, "min_p", generation.MinP);
+            RemoteJson.AddIfSet(body, repeat, generation.RepeatPenalty);
+        }
     }
 
     public override JsonObject ToChatRequest(RemoteChatRequest request) => ToOpenAIRequest(request, this);
@@ -58,7 +66,7 @@ internal abstract class OpenAIChatDialect : RemoteDialect
         var body = new JsonObject
         {
             ["model"] = model,
-            ["input"] = new JsonArray([.. inputs.Select(static i => (JsonNode?)JsonValue.Create(i))]),
+            ["input"] = RemoteJson.Strings(inputs),
             ["encoding_format"] = "float",
         };
         if (dimensions is { } d && TakesDimensions)
@@ -131,16 +139,16 @@ internal abstract class OpenAIChatDialect : RemoteDialect
             body.TryAdd("stream", false);
         }
 
-        Add(body, "max_tokens", generation.MaxOutputTokens);
-        Add(body, "temperature", generation.Temperature);
-        Add(body, "top_p", generation.TopP);
-        Add(body, "top_k", generation.TopK);
-        Add(body, "seed", generation.Seed);
-        Add(body, "frequency_penalty", generation.FrequencyPenalty);
-        Add(body, "presence_penalty", generation.PresencePenalty);
+        RemoteJson.AddIfSet(body, "max_tokens", generation.MaxOutputTokens);
+        RemoteJson.AddIfSet(body, "temperature", generation.Temperature);
+        RemoteJson.AddIfSet(body, "top_p", generation.TopP);
+        RemoteJson.AddIfSet(body, "top_k", generation.TopK);
+        RemoteJson.AddIfSet(body, "seed", generation.Seed);
+        RemoteJson.AddIfSet(body, "frequency_penalty", generation.FrequencyPenalty);
+        RemoteJson.AddIfSet(body, "presence_penalty", generation.PresencePenalty);
         if (generation.StopSequences is { Count: > 0 } stops)
         {
-            body.TryAdd("stop", new JsonArray([.. stops.Select(static s => (JsonNode?)JsonValue.Create(s))]));
+            body.TryAdd("stop", RemoteJson.Strings(stops));
         }
 
         dialect.WriteExtras(body, generation);
@@ -167,34 +175,11 @@ internal abstract class OpenAIChatDialect : RemoteDialect
         return body;
     }
 
-    internal static JsonArray ToOpenAIMessages(IReadOnlyList<ChatMessage> messages, ChatOptions? options, string reasoningField, bool preserveThinking)
-    {
-        var result = new JsonArray();
-        if (options?.Instructions is { Length: > 0 } instructions)
-        {
-            result.Add(new JsonObject { ["role"] = "system", ["content"] = instructions });
-        }
-
-        var lastUser = RemoteHistory.LastUserIndex(messages);
-        for (var i = 0; i < messages.Count; i++)
-        {
-            var message = messages[i] ?? throw new ArgumentException("The message list contains a null message.", nameof(messages));
-            if (message.Role == ChatRole.Tool)
-            {
-                AddToolMessages(result, message);
-            }
-            else if (message.Role == ChatRole.Assistant)
-            {
-                result.Add(ToAssistant(messages, i, lastUser, reasoningField, preserveThinking));
-            }
-            else
-            {
-                result.Add(new JsonObject { ["role"] = message.Role.Value, ["content"] = ToContent(message) });
-            }
-        }
-
-        return result;
-    }
+    internal static JsonArray ToOpenAIMessages(IReadOnlyList<ChatMessage> messages, ChatOptions? options, string reasoningField, bool preserveThinking) =>
+        RemoteHistory.ToWireMessages(messages, options, preserveThinking, new RemoteMessageWriter(
+            (message, reasoning) => ToAssistant(message, reasoning, reasoningField),
+            static (_, _, result) => new JsonObject { ["role"] = "tool", ["tool_call_id"] = result.CallId, ["content"] = RemoteHistory.ResultText(result) },
+            static message => new JsonObject { ["role"] = message.Role.Value, ["content"] = ToContent(message) }));
 
     internal static JsonArray? ToOpenAITools(ChatOptions? options)
     {
@@ -390,9 +375,8 @@ internal abstract class OpenAIChatDialect : RemoteDialect
         return vector;
     }
 
-    private static JsonObject ToAssistant(IReadOnlyList<ChatMessage> messages, int index, int lastUser, string reasoningField, bool preserveThinking)
+    private static JsonObject ToAssistant(ChatMessage message, string? reasoning, string reasoningField)
     {
-        var message = messages[index];
         var calls = message.Contents.OfType<FunctionCallContent>().ToList();
         var text = RemoteHistory.Text(message);
         var result = new JsonObject { ["role"] = "assistant", ["content"] = text ?? (calls.Count > 0 ? null : string.Empty) };
@@ -416,32 +400,12 @@ internal abstract class OpenAIChatDialect : RemoteDialect
             result["tool_calls"] = toolCalls;
         }
 
-        if (RemoteHistory.KeepsReasoning(messages, index, lastUser, preserveThinking) && RemoteHistory.Reasoning(message) is { } reasoning)
+        if (reasoning is not null)
         {
             result[reasoningField] = reasoning;
         }
 
         return result;
-    }
-
-    private static void AddToolMessages(JsonArray result, ChatMessage message)
-    {
-        var any = false;
-        foreach (var functionResult in message.Contents.OfType<FunctionResultContent>())
-        {
-            any = true;
-            result.Add(new JsonObject
-            {
-                ["role"] = "tool",
-                ["tool_call_id"] = functionResult.CallId,
-                ["content"] = RemoteHistory.ResultText(functionResult),
-            });
-        }
-
-        if (!any)
-        {
-            result.Add(new JsonObject { ["role"] = "tool", ["content"] = RemoteHistory.Text(message) ?? string.Empty });
-        }
     }
 
     // Text only: a string, as every engine takes. With images or audio: OpenAI's content parts, in order.
@@ -482,14 +446,5 @@ internal abstract class OpenAIChatDialect : RemoteDialect
         }
 
         return parts;
-    }
-
-    private static void Add<T>(JsonObject body, string name, T? value)
-        where T : struct
-    {
-        if (value is { } v)
-        {
-            body.TryAdd(name, JsonValue.Create(v));
-        }
     }
 }

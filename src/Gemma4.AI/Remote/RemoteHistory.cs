@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 
 namespace Gemma4.AI.Remote;
@@ -7,6 +8,51 @@ namespace Gemma4.AI.Remote;
 /// <summary>What every dialect reads from the conversation the same way: which reasoning goes back, tool names, result text.</summary>
 internal static class RemoteHistory
 {
+    /// <summary>
+    /// The wire messages of a conversation, walked the same way for every engine: Instructions as a first system
+    /// message, one tool message per result, and assistant messages with the reasoning the template keeps (null when
+    /// none goes back); <paramref name="writer"/> shapes each message in the engine's format.
+    /// </summary>
+    /// <exception cref="ArgumentException">A message is null.</exception>
+    public static JsonArray ToWireMessages(IReadOnlyList<ChatMessage> messages, ChatOptions? options, bool preserveThinking, RemoteMessageWriter writer)
+    {
+        var result = new JsonArray();
+        if (options?.Instructions is { Length: > 0 } instructions)
+        {
+            result.Add(new JsonObject { ["role"] = "system", ["content"] = instructions });
+        }
+
+        var lastUser = LastUserIndex(messages);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var message = messages[i] ?? throw new ArgumentException("The message list contains a null message.", nameof(messages));
+            if (message.Role == ChatRole.Tool)
+            {
+                var any = false;
+                foreach (var functionResult in message.Contents.OfType<FunctionResultContent>())
+                {
+                    any = true;
+                    result.Add(writer.ToolResult(messages, i, functionResult));
+                }
+
+                if (!any)
+                {
+                    result.Add(new JsonObject { ["role"] = "tool", ["content"] = Text(message) ?? string.Empty });
+                }
+            }
+            else if (message.Role == ChatRole.Assistant)
+            {
+                result.Add(writer.Assistant(message, KeepsReasoning(messages, i, lastUser, preserveThinking) ? Reasoning(message) : null));
+            }
+            else
+            {
+                result.Add(writer.Other(message));
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>
     /// Whether the reasoning of the assistant message at <paramref name="index"/> is sent back, as the official template
     /// (and so <see cref="Gemma4ChatClient"/>) renders it: for assistant messages after the last user message (the current
@@ -107,3 +153,12 @@ internal static class RemoteHistory
         return sb?.ToString();
     }
 }
+
+/// <summary>How one engine shapes each kind of message; <see cref="RemoteHistory.ToWireMessages"/> walks the conversation.</summary>
+/// <param name="Assistant">An assistant message and the reasoning that goes back with it (null: none).</param>
+/// <param name="ToolResult">One function result; the conversation and the tool message's index let it find the call's name.</param>
+/// <param name="Other">A system, user or other message.</param>
+internal sealed record RemoteMessageWriter(
+    Func<ChatMessage, string?, JsonObject> Assistant,
+    Func<IReadOnlyList<ChatMessage>, int, FunctionResultContent, JsonObject> ToolResult,
+    Func<ChatMessage, JsonObject> Other);

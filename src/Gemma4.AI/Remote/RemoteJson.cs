@@ -97,6 +97,19 @@ internal static class RemoteJson
         _ => JsonSerializer.SerializeToNode(value, WriteOptions.GetTypeInfo(value.GetType())),
     };
 
+    /// <summary>Sets <paramref name="name"/> unless the body already has it (a caller's raw body wins) or the value is unset.</summary>
+    public static void AddIfSet<T>(JsonObject body, string name, T? value)
+        where T : struct
+    {
+        if (value is { } v)
+        {
+            body.TryAdd(name, JsonValue.Create(v));
+        }
+    }
+
+    /// <summary>Strings as a JSON array.</summary>
+    public static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(static v => (JsonNode?)JsonValue.Create(v))]);
+
     /// <summary>The body to send.</summary>
     public static BinaryData ToBinary(JsonObject body) => BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(body, WriteOptions.GetTypeInfo(typeof(JsonObject))));
 }

@@ -30,16 +30,5 @@ internal sealed class VllmDialect : OpenAIChatDialect
     protected override void WriteThinking(JsonObject body, ChatOptions? options, bool preserveThinking) =>
         ChatTemplateKwargs.Write(body, IsThinking(options), preserveThinking);
 
-    protected override void WriteExtras(JsonObject body, Gemma4GenerationOptions generation)
-    {
-        if (generation.MinP is { } minP)
-        {
-            body.TryAdd("min_p", minP);
-        }
-
-        if (generation.RepeatPenalty is { } repeat)
-        {
-            body.TryAdd("repetition_penalty", repeat);
-        }
-    }
+    protected override string RepeatPenaltyField => "repetition_penalty";
 }
