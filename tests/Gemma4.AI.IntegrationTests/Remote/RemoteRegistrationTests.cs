@@ -62,6 +62,28 @@ public sealed class RemoteRegistrationTests(AspNetSampleFixture server)
     }
 
     [Fact]
+    public async Task AddGemma4TextEmbeddingGeneration_KeyedRemoteSection_ServesBothSemanticKernelInterfaces()
+    {
+        var configuration = RemoteSection("Docs", model: "gemma-embedding-tiny-test");
+        configuration["Docs:Embeddings:Dimensions"] = "24";
+        using var host = Host(configuration, (services, c) => services.AddGemma4TextEmbeddingGeneration(c.GetSection("Docs"), serviceId: "docs"));
+        await host.StartAsync();
+
+#pragma warning disable CS0618, SKEXP0001 // the obsolete SK interface is what older SK code resolves; it is covered on purpose
+        var service = host.Services.GetRequiredKeyedService<Microsoft.SemanticKernel.Embeddings.ITextEmbeddingGenerationService>("docs");
+        var vectors = await service.GenerateEmbeddingsAsync(["one"]);
+#pragma warning restore CS0618, SKEXP0001
+        var generator = host.Services.GetRequiredKeyedService<IEmbeddingGenerator<string, Embedding<float>>>("docs");
+
+        Assert.Equal(24, Assert.Single(vectors).Length);
+        Assert.NotNull(generator.GetService<Gemma4RemoteEmbeddingGenerator>());
+        var health = await CheckHealthAsync(host);
+        Assert.Equal(HealthStatus.Healthy, health.Status);
+        Assert.Contains("gemma-embedding-tiny-test", (string)health.Data["embeddings[docs]"], StringComparison.Ordinal);
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task StartAsync_RemoteModelNotServed_StopsNamingTheModelAndWhatIsServed()
     {
         using var host = Host(RemoteSection("Gemma4", model: "google/gemma-4-31B-it"), (services, c) => services.AddGemma4ChatClient(c.GetSection("Gemma4")));
