@@ -66,7 +66,7 @@ internal sealed class Gemma4ModelLoadingService(
         try
         {
             var description = await Gemma4RemoteRegistration.ProbeAsync(services, registration, limit, cancellationToken).ConfigureAwait(false);
-            RemoteLog.Probed(logger, registration.DisplayName, description, registry.GetRemote(registration)?.Model ?? "(first listed)");
+            RemoteLog.Probed(logger, registration.DisplayName, description);
         }
         catch (Gemma4RemoteException ex) when (ex.StatusCode is { } status && (int)status is >= 400 and < 500)
         {

@@ -102,7 +102,7 @@ public sealed class Gemma4RemoteChatClient : IChatClient
         var updates = new List<ChatResponseUpdate>();
         var contents = new List<AIContent>();
         object? raw = null;
-        await foreach (var chunk in RemoteStreams.ReadAsync(response, _connection.Transport, _connection.Transport.BaseAddress, cancellationToken).ConfigureAwait(false))
+        await foreach (var chunk in RemoteStreams.ReadAsync(response, _connection.Transport, _connection.Transport.BaseAddress, streamed: false, cancellationToken).ConfigureAwait(false))
         {
             ThrowIfError(chunk);
             raw ??= chunk;
@@ -150,7 +150,7 @@ public sealed class Gemma4RemoteChatClient : IChatClient
         var turn = new RemoteTurn();
         var contents = new List<AIContent>();
         var pending = new List<ChatResponseUpdate>(1);
-        await foreach (var chunk in RemoteStreams.ReadAsync(response, _connection.Transport, _connection.Transport.BaseAddress, cancellationToken).ConfigureAwait(false))
+        await foreach (var chunk in RemoteStreams.ReadAsync(response, _connection.Transport, _connection.Transport.BaseAddress, streamed: true, cancellationToken).ConfigureAwait(false))
         {
             ThrowIfError(chunk);
             _connection.Dialect.ReadChunk(chunk, turn, contents);

@@ -98,7 +98,7 @@ public sealed class Gemma4RemoteEmbeddingGenerator : IEmbeddingGenerator<string,
         var truncate = (request?.Truncation ?? _options.Truncation) == Gemma4EmbeddingTruncation.Truncate;
         var body = RemoteJson.ToBinary(_connection.Dialect.ToEmbeddingsRequest(inputs, model, dimensions, truncate));
         using var response = await _connection.Transport.EmbeddingsAsync(body, cancellationToken).ConfigureAwait(false);
-        using var json = JsonDocument.Parse(response.Content);
+        using var json = RemoteJson.ParseBody(response.Content, _connection.Dialect, _connection.Transport.BaseAddress);
         var embeddings = _connection.Dialect.ReadEmbeddings(json.RootElement);
         if (embeddings.Vectors.Count != inputs.Count)
         {

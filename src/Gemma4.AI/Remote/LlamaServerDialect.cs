@@ -45,7 +45,7 @@ internal sealed class LlamaServerDialect : OpenAIChatDialect
     {
         var info = await base.ProbeAsync(transport, model, cancellationToken).ConfigureAwait(false);
         using var response = await transport.SendAsync("../props", body: null, stream: false, cancellationToken).ConfigureAwait(false);
-        using var props = JsonDocument.Parse(response.Content);
+        using var props = RemoteJson.ParseBody(response.Content, this, transport.BaseAddress);
         var template = props.RootElement.String("chat_template") ?? string.Empty;
         var build = props.RootElement.String("build_info");
         var gemma = template.Contains("<|turn>", StringComparison.Ordinal);

@@ -85,7 +85,7 @@ internal sealed class OllamaDialect : RemoteDialect
         try
         {
             using var response = await transport.SendAsync("api/show", RemoteJson.ToBinary(new JsonObject { ["model"] = name }), stream: false, cancellationToken).ConfigureAwait(false);
-            using var json = JsonDocument.Parse(response.Content);
+            using var json = RemoteJson.ParseBody(response.Content, this, transport.BaseAddress);
             show = json.RootElement.Clone();
         }
         catch (Gemma4RemoteException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)

@@ -89,7 +89,7 @@ internal abstract class OpenAIChatDialect : RemoteDialect
     protected static async Task<List<string>> ListModelsAsync(RemoteTransport transport, CancellationToken cancellationToken)
     {
         using var response = await transport.SendAsync("models", body: null, stream: false, cancellationToken).ConfigureAwait(false);
-        using var json = JsonDocument.Parse(response.Content);
+        using var json = RemoteJson.ParseBody(response.Content, transport.Dialect, transport.BaseAddress);
         var ids = new List<string>();
         if (json.RootElement.TryArray("data", out var data) || json.RootElement.TryArray("models", out data))
         {

@@ -110,6 +110,21 @@ internal static class RemoteJson
     /// <summary>Strings as a JSON array.</summary>
     public static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(static v => (JsonNode?)JsonValue.Create(v))]);
 
+    /// <summary>A whole response body as JSON; a body that is not JSON (a proxy's page) becomes a clear error.</summary>
+    public static JsonDocument ParseBody(BinaryData body, RemoteDialect dialect, Uri uri)
+    {
+        try
+        {
+            return JsonDocument.Parse(body);
+        }
+        catch (JsonException ex)
+        {
+            var text = body.ToString();
+            throw new Gemma4RemoteException(
+                $"{dialect.DisplayName} at {uri} answered with a body that is not JSON: {(text.Length <= 200 ? text : text[..200] + "…")}", dialect.Engine, uri, innerException: ex);
+        }
+    }
+
     /// <summary>The body to send.</summary>
     public static BinaryData ToBinary(JsonObject body) => BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(body, WriteOptions.GetTypeInfo(typeof(JsonObject))));
 }

@@ -10,8 +10,8 @@ internal static partial class RemoteLog
         "It was parsed here into reasoning and tool calls, but the engine is misconfigured: {Hint}")]
     public static partial void LeakedMarkup(ILogger logger, string engine, Uri endpoint, string hint);
 
-    [LoggerMessage(2, LogLevel.Information, "Gemma 4 {Registration}: {Description}; using model '{Model}'.")]
-    public static partial void Probed(ILogger logger, string registration, string description, string model);
+    [LoggerMessage(2, LogLevel.Information, "Gemma 4 {Registration}: {Description}.")]
+    public static partial void Probed(ILogger logger, string registration, string description);
 
     [LoggerMessage(3, LogLevel.Warning,
         "Gemma 4 {Registration}: {Engine} at {Endpoint} could not be reached at start-up ({Reason}); requests will fail until it answers, and the health check reports it.")]

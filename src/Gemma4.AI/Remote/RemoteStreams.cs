@@ -13,13 +13,19 @@ namespace Gemma4.AI.Remote;
 /// </summary>
 internal static class RemoteStreams
 {
+    /// <summary>The response's JSON chunks.</summary>
+    /// <param name="response">The engine's answer.</param>
+    /// <param name="transport">The transport it came through (for messages).</param>
+    /// <param name="uri">The address it came from (for messages).</param>
+    /// <param name="streamed">Whether a stream was asked for: an NDJSON engine's lines are then read as they arrive.</param>
+    /// <param name="cancellationToken">Stops reading.</param>
     public static async IAsyncEnumerable<JsonElement> ReadAsync(
-        PipelineResponse response, RemoteTransport transport, Uri uri, [EnumeratorCancellation] CancellationToken cancellationToken)
+        PipelineResponse response, RemoteTransport transport, Uri uri, bool streamed, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var contentType = response.Headers.TryGetValue("Content-Type", out var type) ? type ?? string.Empty : string.Empty;
         var stream = response.ContentStream ?? Stream.Null;
         var source = contentType.Contains("event-stream", StringComparison.OrdinalIgnoreCase) ? Events(stream, cancellationToken)
-            : transport.Dialect.StreamsNdjson || contentType.Contains("ndjson", StringComparison.OrdinalIgnoreCase) ? Lines(stream, cancellationToken)
+            : contentType.Contains("ndjson", StringComparison.OrdinalIgnoreCase) || (streamed && transport.Dialect.StreamsNdjson) ? Lines(stream, cancellationToken)
             : Whole(stream, cancellationToken);
 
         await using var chunks = source.GetAsyncEnumerator(cancellationToken);
@@ -90,9 +96,7 @@ internal static class RemoteStreams
         using var reader = new StreamReader(stream);
         while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
         {
-            // Tolerate an SSE-style prefix on NDJSON lines.
-            var text = line.StartsWith("data:", StringComparison.Ordinal) ? line[5..] : line;
-            if (text.AsSpan().Trim().SequenceEqual("[DONE]"))
+            if (Line(line) is not { } text)
             {
                 yield break;
             }
@@ -101,9 +105,32 @@ internal static class RemoteStreams
         }
     }
 
+    // One JSON document; failing that (a stream sent without its content type), its lines as events or NDJSON.
     private static async IAsyncEnumerable<string> Whole(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var reader = new StreamReader(stream);
-        yield return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        var text = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        if (Parse(text) is not null || !text.Contains('\n', StringComparison.Ordinal))
+        {
+            yield return text;
+            yield break;
+        }
+
+        foreach (var line in text.Split('\n'))
+        {
+            if (Line(line) is not { } data)
+            {
+                yield break;
+            }
+
+            yield return data;
+        }
+    }
+
+    // A line's data (an SSE "data:" prefix tolerated); null at [DONE].
+    private static string? Line(string line)
+    {
+        var text = line.StartsWith("data:", StringComparison.Ordinal) ? line[5..] : line;
+        return text.AsSpan().Trim().SequenceEqual("[DONE]") ? null : text;
     }
 }
