@@ -278,7 +278,7 @@ internal abstract class OpenAIChatDialect : RemoteDialect
                     contents.Add(new TextReasoningContent(reasoning));
                 }
 
-                if (message.String("content") is { Length: > 0 } text)
+                if (Text(message) is { Length: > 0 } text)
                 {
                     turn.Content.Append(text, contents);
                 }
@@ -294,6 +294,23 @@ internal abstract class OpenAIChatDialect : RemoteDialect
                 turn.FinishReason = finish;
             }
         }
+    }
+
+    // Content is a string; a few servers send OpenAI's input shape instead, an array of parts: take their text.
+    private static string? Text(JsonElement message)
+    {
+        if (!message.TryArray("content", out var parts))
+        {
+            return message.String("content");
+        }
+
+        var text = new System.Text.StringBuilder();
+        foreach (var part in parts.EnumerateArray())
+        {
+            text.Append(part.ValueKind == JsonValueKind.String ? part.GetString() : part.String("text"));
+        }
+
+        return text.ToString();
     }
 
     internal static UsageDetails FromOpenAIUsage(JsonElement usage, JsonElement chunk)
