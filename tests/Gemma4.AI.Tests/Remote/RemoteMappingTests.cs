@@ -167,6 +167,30 @@ public sealed class RemoteMappingTests
         Assert.NotNull(call.Exception);
     }
 
+    [Theory]
+    [InlineData(Gemma4RemoteEngine.Vllm)]
+    [InlineData(Gemma4RemoteEngine.Ollama)]
+    public void ToBinary_LoneSurrogates_AreSentAsReplacementCharacters(Gemma4RemoteEngine engine)
+    {
+        // A UTF-16 half without its other half has no UTF-8 form: U+FFFD goes in its place, as in-process.
+        ChatMessage[] messages =
+        [
+            new(ChatRole.User, "a\ud800b"),
+            new(ChatRole.Assistant, [new FunctionCallContent("c1", "f", new Dictionary<string, object?> { ["q"] = "x\udc00" })]),
+            new(ChatRole.Tool, [new FunctionResultContent("c1", "r\ud83d")]),
+        ];
+
+        using var sent = JsonDocument.Parse(RemoteJson.ToBinary(Request(engine, messages)));
+
+        var wire = sent.RootElement.GetProperty("messages");
+        Assert.Equal("a\uFFFDb", wire[0].GetProperty("content").GetString());
+        Assert.Equal("r\uFFFD", wire[2].GetProperty("content").GetString());
+        var call = wire[1].GetProperty("tool_calls")[0].GetProperty("function");
+        var arguments = call.GetProperty("arguments");
+        var q = arguments.ValueKind == JsonValueKind.String ? JsonDocument.Parse(arguments.GetString()!).RootElement.GetProperty("q") : arguments.GetProperty("q");
+        Assert.Equal("x\uFFFD", q.GetString());
+    }
+
     private static JsonObject Request(Gemma4RemoteEngine engine, IReadOnlyList<ChatMessage> messages, ChatOptions? options = null, bool preserveThinking = false) =>
         RemoteDialect.For(engine).ToChatRequest(new RemoteChatRequest(messages, options, new Gemma4GenerationOptions(), [], "m", Stream: false, preserveThinking));
 
