@@ -213,6 +213,7 @@ internal static class Gemma4GgufPreflight
                 }
 
                 total += size;
+
                 var tensorEnd = file.DataOffset + t.Offset + size;
                 if (tensorEnd > end)
                 {
@@ -222,6 +223,11 @@ internal static class Gemma4GgufPreflight
                         pastEnd = t;
                     }
                 }
+            }
+
+            if (TensorOverlap.Describe(file.Tensors) is { } overlap)
+            {
+                Problems.Add(overlap);
             }
 
             if (pastEnd is not null)
