@@ -237,11 +237,14 @@ public static class TestModels
             WriteList(w, p.OmitKeys, w.Write);
             WriteOverrides(w, p.OverrideKeys);
             WriteList(w, p.OmitTensors, w.Write);
-            w.Write(p.TensorShapes.Count);
-            foreach (var (name, shape) in p.TensorShapes.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            foreach (var shapes in (ReadOnlySpan<IReadOnlyDictionary<string, IReadOnlyList<long>>>)[p.TensorShapes, p.ExtraTensors])
             {
-                w.Write(name);
-                WriteList(w, shape, w.Write);
+                w.Write(shapes.Count);
+                foreach (var (name, shape) in shapes.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                {
+                    w.Write(name);
+                    WriteList(w, shape, w.Write);
+                }
             }
         }
 

@@ -41,6 +41,11 @@ internal static class TestProjectorBuilder
             AddAudio(w, tensors, spec, projectionWidth);
         }
 
+        foreach (var (name, shape) in spec.ExtraTensors.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            w.AddTensor(name, GgufTensorType.F32, shape, RandomWeights.Floats(DeterministicRandom.Derive(spec.Seed, name), spec.WeightStdDev));
+        }
+
         foreach (var key in spec.OmitKeys)
         {
             w.RemoveMetadata(key);

@@ -117,6 +117,9 @@ public sealed record TinyProjectorSpec
     /// <summary>Tensors to leave out (for negative tests).</summary>
     public IReadOnlyList<string> OmitTensors { get; init; } = [];
 
+    /// <summary>Extra random F32 tensors (name, shape in ggml order) the recipe does not have (for negative tests).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<long>> ExtraTensors { get; init; } = new Dictionary<string, IReadOnlyList<long>>();
+
     /// <summary>Tensors written with another shape (ggml order) than the recipe's (for negative tests).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<long>> TensorShapes { get; init; } = new Dictionary<string, IReadOnlyList<long>>();
 }
