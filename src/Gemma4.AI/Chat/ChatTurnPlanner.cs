@@ -33,8 +33,34 @@ internal static partial class ChatTurnPlanner
             Gemma4GenerationOptionsValidator.Validate(generation, Gemma4GenerationOptionsValidator.ClientDefaultsSource);
         }
 
-        var list = UnsupportedContent.Apply(messages as IList<ChatMessage> ?? messages.ToList(), clientOptions.IgnoreUnsupportedContent);
-        var (prompt, tokens) = Render(model, formatter, list, options, clientOptions.ContextOverflow, generation.MaxOutputTokens);
+        var list = UnsupportedContent.Apply(
+            messages as IList<ChatMessage> ?? messages.ToList(), clientOptions.IgnoreUnsupportedContent, model.SupportsImages, model.SupportsAudio);
+        var prepared = ChatMedia.Prepare(model, list);
+        try
+        {
+            var turn = Plan(client, model, formatter, list, prepared, options, generation, clientOptions, logger);
+            ChatMedia.DisposeAll(prepared.Values.Where(m => !turn.Request.Media.Owners.Contains(m))); // media of dropped messages
+            return turn;
+        }
+        catch
+        {
+            ChatMedia.DisposeAll(prepared.Values);
+            throw;
+        }
+    }
+
+    private static ChatTurn Plan(
+        IChatClient client,
+        Gemma4Model model,
+        Gemma4PromptFormatter formatter,
+        IList<ChatMessage> list,
+        Dictionary<AIContent, PreparedMedia> prepared,
+        ChatOptions? options,
+        Gemma4GenerationOptions generation,
+        Gemma4ChatClientOptions clientOptions,
+        ILogger logger)
+    {
+        var (prompt, tokens, media) = Render(model, formatter, list, prepared, options, clientOptions.ContextOverflow, generation.MaxOutputTokens);
 
         var sampling = Gemma4ChatOptionsMapper.ToSampling(generation, Gemma4ChatOptionsMapper.DefaultSampling, grammar: null);
 
@@ -54,6 +80,7 @@ internal static partial class ChatTurnPlanner
 
         var request = new GenerationRequest(tokens)
         {
+            Media = media,
             Adapters = AdapterSet.Create(model, generation.Adapters),
             Sampling = sampling with { Grammar = grammar, ExcludedTokens = excluded },
             MaxOutputTokens = generation.MaxOutputTokens,
@@ -64,10 +91,13 @@ internal static partial class ChatTurnPlanner
         return new ChatTurn(prompt, request, showReasoning);
     }
 
-    /// <summary>Renders and tokenizes; with <see cref="Gemma4ContextOverflowPolicy.DropOldestMessages"/>, drops old messages until it fits.</summary>
-    private static (Gemma4Prompt Prompt, int[] Tokens) Render(
-        Gemma4Model model, Gemma4PromptFormatter formatter, IList<ChatMessage> list, ChatOptions? options,
-        Gemma4ContextOverflowPolicy overflow, int? maxOutputTokens)
+    /// <summary>
+    /// Renders and tokenizes, then replaces the media placeholders with their tokens; with
+    /// <see cref="Gemma4ContextOverflowPolicy.DropOldestMessages"/>, drops old messages (and their media) until it fits.
+    /// </summary>
+    private static (Gemma4Prompt Prompt, int[] Tokens, MediaInput Media) Render(
+        Gemma4Model model, Gemma4PromptFormatter formatter, IList<ChatMessage> list, Dictionary<AIContent, PreparedMedia> prepared,
+        ChatOptions? options, Gemma4ContextOverflowPolicy overflow, int? maxOutputTokens)
     {
         var prompt = formatter.FormatPrompt(list, options, addGenerationPrompt: true);
         var tokens = model.Tokenizer.Tokenize(prompt);
@@ -76,19 +106,21 @@ internal static partial class ChatTurnPlanner
             // Room for the answer too, but never more than a quarter of the context.
             var budget = model.ContextSize - Math.Min(maxOutputTokens ?? 512, model.ContextSize / 4);
             var kept = list.ToList();
-            while (tokens.Length > budget && MessageDropper.DropOldest(kept))
+            while (ChatMedia.ExpandedLength(tokens, prompt, prepared) > budget && MessageDropper.DropOldest(kept))
             {
                 prompt = formatter.FormatPrompt(kept, options, addGenerationPrompt: true);
                 tokens = model.Tokenizer.Tokenize(prompt);
             }
         }
 
-        if (tokens.Length >= model.ContextSize)
+        var length = ChatMedia.ExpandedLength(tokens, prompt, prepared);
+        if (length >= model.ContextSize)
         {
-            throw new Gemma4ContextOverflowException(tokens.Length, model.ContextSize);
+            throw new Gemma4ContextOverflowException(length, model.ContextSize);
         }
 
-        return (prompt, tokens);
+        var (expanded, media) = ChatMedia.Expand(tokens, prompt, prepared, model.Tokenizer);
+        return (prompt, expanded, media);
     }
 
     private static ThoughtPrefix ThoughtPrefixFor(Gemma4Prompt prompt, ChatOptions? options) =>

@@ -9,7 +9,6 @@ internal sealed partial class InferenceEngine
     private void FillBatch()
     {
         _batch.Clear();
-        BeginAdapterStep();
         var generating = 0;
         foreach (var g in _active)
         {
@@ -38,7 +37,14 @@ internal sealed partial class InferenceEngine
                 break;
             }
 
-            var n = Math.Min(g.PendingCount, budget);
+            // Text up to the next media span; a sequence standing at a span waits for a media step.
+            var mediaStart = g.Request.Media.NextStart(g.PendingOffset);
+            if (mediaStart == g.PendingOffset)
+            {
+                continue;
+            }
+
+            var n = Math.Min(Math.Min(g.PendingCount, budget), mediaStart - g.PendingOffset);
             var position = g.Slot!.Tokens.Count;
             for (var k = 0; k < n; k++)
             {

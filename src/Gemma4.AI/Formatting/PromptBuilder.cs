@@ -7,6 +7,7 @@ internal sealed class PromptBuilder
 {
     private readonly StringBuilder _text = new();
     private readonly List<PromptSegment> _segments = [];
+    private readonly List<Microsoft.Extensions.AI.AIContent?> _media = [];
 
     public int Length => _text.Length;
 
@@ -15,6 +16,13 @@ internal sealed class PromptBuilder
 
     /// <summary>Appends content; it is always tokenized as plain text.</summary>
     public PromptBuilder AppendContent(string text) => Append(text, isContent: true);
+
+    /// <summary>Appends a media placeholder (template text) and records the content it stands for, in prompt order.</summary>
+    public PromptBuilder AppendMedia(string placeholder, Microsoft.Extensions.AI.AIContent? content)
+    {
+        _media.Add(content);
+        return AppendTemplate(placeholder);
+    }
 
     /// <summary>Appends content; it is always tokenized as plain text.</summary>
     public PromptBuilder AppendContent(ReadOnlySpan<char> text)
@@ -30,7 +38,7 @@ internal sealed class PromptBuilder
     }
 
     public Gemma4Prompt Build(bool endsInsideThought = false) =>
-        new(_text.ToString(), _segments.ToArray()) { EndsInsideThought = endsInsideThought };
+        new(_text.ToString(), _segments.ToArray()) { EndsInsideThought = endsInsideThought, Media = [.. _media] };
 
     public override string ToString() => _text.ToString();
 
