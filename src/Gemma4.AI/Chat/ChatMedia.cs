@@ -182,7 +182,7 @@ internal static class ChatMedia
         PreparedMedia media;
         try
         {
-            media = projector.Prepare(bytes.Span, kind, model.Options.MaxAudioSeconds);
+            media = projector.Prepare(bytes, kind, model.Options.MaxAudioSeconds);
         }
         catch (InvalidDataException ex)
         {

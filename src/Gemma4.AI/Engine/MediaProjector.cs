@@ -118,40 +118,29 @@ internal sealed unsafe class MediaProjector : IDisposable
     }
 
     /// <summary>
-    /// Decodes one image or audio clip (stb_image / miniaudio, resampled to the encoder's rate) and tokenizes it.
-    /// Thread-safe. The caller has checked the media type and header (format, dimensions) first.
+    /// Decodes one image (StbImageSharp, the managed port of stb_image) or audio clip (miniaudio in libmtmd, resampled to
+    /// the encoder's rate) and tokenizes it. Thread-safe. The caller has checked the media type and header (format,
+    /// dimensions) first.
     /// </summary>
+    /// <remarks>
+    /// Images are decoded in managed code: libmtmd's helper hands bytes that stb_image cannot decode to ffprobe/ffmpeg
+    /// processes (as video), which a library must never do with a caller's data. Audio goes to the helper only with an
+    /// audio signature, for which it tries nothing but miniaudio.
+    /// </remarks>
     /// <exception cref="InvalidDataException">The bytes do not decode, or decode to something unusable; the message says why.</exception>
-    public PreparedMedia Prepare(ReadOnlySpan<byte> data, MediaKind kind, double maxAudioSeconds)
+    public PreparedMedia Prepare(ReadOnlyMemory<byte> data, MediaKind kind, double maxAudioSeconds)
     {
         using var lease = new Lease(_handle);
         var context = _handle.DangerousGetHandle();
         using var capture = NativeErrorCapture.Start();
-        MtmdNative.BitmapWrapper wrapper;
-        fixed (byte* bytes = data)
-        {
-            wrapper = MtmdNative.BitmapInitFromBuffer(context, bytes, (nuint)data.Length, placeholder: false);
-        }
-
-        if (wrapper.Video != IntPtr.Zero)
-        {
-            MtmdNative.VideoFree(wrapper.Video); // never asked for: the format was checked to be an image or audio
-        }
-
-        if (wrapper.Bitmap == IntPtr.Zero)
-        {
-            throw new InvalidDataException(capture.Describe(kind == MediaKind.Image
-                ? "stb_image could not decode the image (corrupt or truncated data, or an unsupported variant of the format)"
-                : "the audio decoder could not decode the clip (corrupt or truncated data, or an unsupported encoding)"));
-        }
-
+        var bitmap = kind == MediaKind.Image ? DecodeImage(data) : DecodeAudio(context, data.Span, capture);
         try
         {
-            return Tokenize(context, wrapper.Bitmap, kind, maxAudioSeconds, capture);
+            return Tokenize(context, bitmap, kind, maxAudioSeconds, capture);
         }
         finally
         {
-            MtmdNative.BitmapFree(wrapper.Bitmap);
+            MtmdNative.BitmapFree(bitmap);
         }
     }
 
@@ -172,6 +161,47 @@ internal sealed unsafe class MediaProjector : IDisposable
     }
 
     public void Dispose() => _handle.Dispose();
+
+    private static IntPtr DecodeImage(ReadOnlyMemory<byte> data)
+    {
+        var bytes = MemoryMarshal.TryGetArray(data, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : data.ToArray();
+        StbImageSharp.ImageResult image;
+        try
+        {
+            image = StbImageSharp.ImageResult.FromMemory(bytes, StbImageSharp.ColorComponents.RedGreenBlue);
+        }
+#pragma warning disable CA1031 // Whatever the decoder throws on bad bytes is a bad argument, reported with its reason.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            throw new InvalidDataException($"stb_image could not decode the image ({ex.Message}): corrupt or truncated data, or an unsupported variant of the format", ex);
+        }
+
+        fixed (byte* rgb = image.Data)
+        {
+            var bitmap = MtmdNative.BitmapInit((uint)image.Width, (uint)image.Height, rgb);
+            return bitmap != IntPtr.Zero ? bitmap : throw new InvalidDataException("mtmd could not create a bitmap of the image");
+        }
+    }
+
+    private static IntPtr DecodeAudio(IntPtr context, ReadOnlySpan<byte> data, NativeErrorCapture capture)
+    {
+        MtmdNative.BitmapWrapper wrapper;
+        fixed (byte* bytes = data)
+        {
+            wrapper = MtmdNative.BitmapInitFromBuffer(context, bytes, (nuint)data.Length, placeholder: false);
+        }
+
+        if (wrapper.Video != IntPtr.Zero)
+        {
+            MtmdNative.VideoFree(wrapper.Video); // never asked for: the bytes carry an audio signature
+        }
+
+        return wrapper.Bitmap != IntPtr.Zero ? wrapper.Bitmap : throw new InvalidDataException(capture.Describe(
+            "the audio decoder could not decode the clip (corrupt or truncated data, or an unsupported encoding)"));
+    }
 
     private PreparedMedia Tokenize(IntPtr context, IntPtr bitmap, MediaKind kind, double maxAudioSeconds, NativeErrorCapture capture)
     {

@@ -61,9 +61,16 @@ internal static unsafe partial class MtmdNative
     [return: MarshalAs(UnmanagedType.U1)]
     public static partial bool DecodeUseMrope(IntPtr context);
 
-    /// <summary>Decodes an image (stb_image) or audio clip (miniaudio, resampled to the encoder's rate) from memory.</summary>
+    /// <summary>
+    /// Decodes an audio clip (miniaudio, resampled to the encoder's rate) or an image (stb_image) from memory. Never used
+    /// for images: when stb_image fails, the bundled helper hands the bytes to ffprobe/ffmpeg processes as video.
+    /// </summary>
     [LibraryImport(LibraryName, EntryPoint = "mtmd_helper_bitmap_init_from_buf")]
     public static partial BitmapWrapper BitmapInitFromBuffer(IntPtr context, byte* buffer, nuint length, [MarshalAs(UnmanagedType.U1)] bool placeholder);
+
+    /// <summary>A bitmap from RGB bytes (nx * ny * 3), copied.</summary>
+    [LibraryImport(LibraryName, EntryPoint = "mtmd_bitmap_init")]
+    public static partial IntPtr BitmapInit(uint width, uint height, byte* rgb);
 
     [LibraryImport(LibraryName, EntryPoint = "mtmd_helper_video_free")]
     public static partial void VideoFree(IntPtr video);

@@ -1,4 +1,5 @@
 using Gemma4.AI.Formatting;
+using MediaKind = Gemma4.AI.Multimodal.MediaKind;
 using Gemma4.AI.TestModels;
 using Microsoft.Extensions.AI;
 
@@ -48,7 +49,7 @@ public sealed class MediaChatTests(MediaModel fixture) : IClassFixture<MediaMode
     public async Task ImageTokens_EqualWhatMtmdMakesOfTheImage()
     {
         using var lease = fixture.Model.AcquireNative();
-        using var prepared = fixture.Model.Projector!.Prepare(TestMedia.Png(1600, 1200), Gemma4.AI.Multimodal.MediaKind.Image, 600);
+        using var prepared = fixture.Model.Projector!.Prepare(TestMedia.Png(1600, 1200), MediaKind.Image, 600);
         using var client = new Gemma4ChatClient(fixture.Model);
 
         var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, [new DataContent(TestMedia.Png(1600, 1200), "image/png")])], Greedy);
