@@ -51,26 +51,17 @@ internal static class ChatMedia
         }
     }
 
-    /// <summary>The prompt's length once its placeholders are expanded.</summary>
-    public static int ExpandedLength(int[] tokens, Gemma4Prompt prompt, IReadOnlyDictionary<AIContent, PreparedMedia> prepared)
-    {
-        var length = tokens.Length;
-        foreach (var content in prompt.Media)
-        {
-            if (content is not null && prepared.TryGetValue(content, out var media))
-            {
-                length += media.Tokens.Length - 1;
-            }
-        }
-
-        return length;
-    }
-
     /// <summary>
     /// Replaces each media placeholder token (<c>&lt;|image|&gt;</c>, <c>&lt;|audio|&gt;</c>) with its medium's tokens:
     /// begin-of-media, one position per embedding, end-of-media, as llama.cpp's server produces them.
     /// </summary>
-    public static (int[] Tokens, MediaInput Media) Expand(int[] tokens, Gemma4Prompt prompt, IReadOnlyDictionary<AIContent, PreparedMedia> prepared, Gemma4Tokenizer tokenizer)
+    /// <param name="tokens">The tokenized prompt.</param>
+    /// <param name="prompt">The rendered prompt (its media, in placeholder order).</param>
+    /// <param name="prepared">The prepared media by content.</param>
+    /// <param name="tokenizer">The vocabulary of the placeholders.</param>
+    /// <param name="tokenIndexes">Ascending indexes into <paramref name="tokens"/>, moved to the same tokens in the result.</param>
+    public static (int[] Tokens, MediaInput Media) Expand(
+        int[] tokens, Gemma4Prompt prompt, IReadOnlyDictionary<AIContent, PreparedMedia> prepared, Gemma4Tokenizer tokenizer, Span<int> tokenIndexes)
     {
         if (prompt.Media.Count == 0)
         {
@@ -79,12 +70,19 @@ internal static class ChatMedia
 
         var image = tokenizer.SpecialTokenId(Gemma4Tokens.Image);
         var audio = tokenizer.SpecialTokenId(Gemma4Tokens.Audio);
-        var result = new List<int>(ExpandedLength(tokens, prompt, prepared));
+        var result = new List<int>(tokens.Length);
         var spans = new List<MediaSpan>();
         var owners = new List<PreparedMedia>();
         var next = 0;
-        foreach (var token in tokens)
+        var index = 0;
+        for (var k = 0; k < tokens.Length; k++)
         {
+            for (; index < tokenIndexes.Length && tokenIndexes[index] <= k; index++)
+            {
+                tokenIndexes[index] += result.Count - k;
+            }
+
+            var token = tokens[k];
             if (token < 0 || (token != image && token != audio))
             {
                 result.Add(token);
@@ -111,7 +109,29 @@ internal static class ChatMedia
             }
         }
 
+        for (; index < tokenIndexes.Length; index++)
+        {
+            tokenIndexes[index] += result.Count - tokens.Length;
+        }
+
         return ([.. result], new MediaInput(spans, owners));
+    }
+
+    /// <summary>
+    /// The prompt tokenizer message dropping sees: it tokenizes as usual, then expands the media placeholders, so media
+    /// count with their full token length and message starts stay right. Remembers the media of its last prompt.
+    /// </summary>
+    public sealed class MediaPromptTokenizer(Gemma4Tokenizer tokenizer, IReadOnlyDictionary<AIContent, PreparedMedia> prepared) : IPromptTokenizer
+    {
+        /// <summary>The media spans of the last prompt tokenized.</summary>
+        public MediaInput LastMedia { get; private set; } = MediaInput.Empty;
+
+        public int[] Tokenize(Gemma4Prompt prompt, Span<int> messageTokenStarts)
+        {
+            var (tokens, media) = Expand(tokenizer.Tokenize(prompt, messageTokenStarts), prompt, prepared, tokenizer, messageTokenStarts);
+            LastMedia = media;
+            return tokens;
+        }
     }
 
     /// <summary>Disposes media no request took.</summary>

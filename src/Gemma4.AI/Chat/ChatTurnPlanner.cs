@@ -18,9 +18,11 @@ internal static partial class ChatTurnPlanner
         ChatOptions? options,
         Gemma4GenerationOptions? clientDefaults,
         Gemma4ChatClientOptions clientOptions,
-        ILogger logger)
+        ILogger logger,
+        CancellationToken cancellationToken)
     {
         // Rendering tokenizes and grammar checks read the vocabulary: both need the weights alive.
+        cancellationToken.ThrowIfCancellationRequested();
         using var lease = model.AcquireNative();
         LogIgnoredOptions(options, model, logger);
 
@@ -38,7 +40,7 @@ internal static partial class ChatTurnPlanner
         var prepared = ChatMedia.Prepare(model, list);
         try
         {
-            var turn = Plan(client, model, formatter, list, prepared, options, generation, clientOptions, logger);
+            var turn = Plan(client, model, formatter, list, prepared, options, generation, clientOptions, logger, cancellationToken);
             ChatMedia.DisposeAll(prepared.Values.Where(m => !turn.Request.Media.Owners.Contains(m))); // media of dropped messages
             return turn;
         }
@@ -58,9 +60,10 @@ internal static partial class ChatTurnPlanner
         ChatOptions? options,
         Gemma4GenerationOptions generation,
         Gemma4ChatClientOptions clientOptions,
-        ILogger logger)
+        ILogger logger,
+        CancellationToken cancellationToken)
     {
-        var (prompt, tokens, media) = Render(model, formatter, list, prepared, options, clientOptions.ContextOverflow, generation.MaxOutputTokens);
+        var (prompt, tokens, media) = Render(model, formatter, list, prepared, options, clientOptions.ContextOverflow, generation.MaxOutputTokens, cancellationToken);
 
         var sampling = Gemma4ChatOptionsMapper.ToSampling(generation, Gemma4ChatOptionsMapper.DefaultSampling, grammar: null);
 
@@ -92,35 +95,27 @@ internal static partial class ChatTurnPlanner
     }
 
     /// <summary>
-    /// Renders and tokenizes, then replaces the media placeholders with their tokens; with
+    /// Renders and tokenizes, media placeholders replaced with their tokens; with
     /// <see cref="Gemma4ContextOverflowPolicy.DropOldestMessages"/>, drops old messages (and their media) until it fits.
     /// </summary>
     private static (Gemma4Prompt Prompt, int[] Tokens, MediaInput Media) Render(
         Gemma4Model model, Gemma4PromptFormatter formatter, IList<ChatMessage> list, Dictionary<AIContent, PreparedMedia> prepared,
-        ChatOptions? options, Gemma4ContextOverflowPolicy overflow, int? maxOutputTokens)
+        ChatOptions? options, Gemma4ContextOverflowPolicy overflow, int? maxOutputTokens, CancellationToken cancellationToken)
     {
-        var prompt = formatter.FormatPrompt(list, options, addGenerationPrompt: true);
-        var tokens = model.Tokenizer.Tokenize(prompt);
-        if (overflow == Gemma4ContextOverflowPolicy.DropOldestMessages)
+        // Room for the answer too, but never more than a quarter of the context.
+        var budget = overflow == Gemma4ContextOverflowPolicy.DropOldestMessages
+            ? model.ContextSize - Math.Min(maxOutputTokens ?? 512, model.ContextSize / 4)
+            : int.MaxValue;
+        var tokenizer = new ChatMedia.MediaPromptTokenizer(model.Tokenizer, prepared);
+        var (prompt, tokens) = MessageDropper.Fit(
+            list, kept => formatter.FormatPrompt(kept, options, addGenerationPrompt: true), tokenizer, budget, cancellationToken);
+
+        if (tokens.Length >= model.ContextSize)
         {
-            // Room for the answer too, but never more than a quarter of the context.
-            var budget = model.ContextSize - Math.Min(maxOutputTokens ?? 512, model.ContextSize / 4);
-            var kept = list.ToList();
-            while (ChatMedia.ExpandedLength(tokens, prompt, prepared) > budget && MessageDropper.DropOldest(kept))
-            {
-                prompt = formatter.FormatPrompt(kept, options, addGenerationPrompt: true);
-                tokens = model.Tokenizer.Tokenize(prompt);
-            }
+            throw new Gemma4ContextOverflowException(tokens.Length, model.ContextSize);
         }
 
-        var length = ChatMedia.ExpandedLength(tokens, prompt, prepared);
-        if (length >= model.ContextSize)
-        {
-            throw new Gemma4ContextOverflowException(length, model.ContextSize);
-        }
-
-        var (expanded, media) = ChatMedia.Expand(tokens, prompt, prepared, model.Tokenizer);
-        return (prompt, expanded, media);
+        return (prompt, tokens, tokenizer.LastMedia);
     }
 
     private static ThoughtPrefix ThoughtPrefixFor(Gemma4Prompt prompt, ChatOptions? options) =>

@@ -53,7 +53,7 @@ public sealed partial class Gemma4ChatClient : IChatClient
     public Gemma4Model Model => _model;
 
     /// <summary>The formatter that renders this client's prompts.</summary>
-    public Gemma4PromptFormatter Formatter => _formatter;
+    internal Gemma4PromptFormatter Formatter => _formatter;
 
     /// <inheritdoc />
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
@@ -74,7 +74,7 @@ public sealed partial class Gemma4ChatClient : IChatClient
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var turn = ChatTurnPlanner.Plan(this, _model, _formatter, messages, options, _defaults, _options, _logger);
+        var turn = ChatTurnPlanner.Plan(this, _model, _formatter, messages, options, _defaults, _options, _logger, cancellationToken);
         return StreamAsync(turn, cancellationToken);
     }
 

@@ -8,7 +8,9 @@ public enum Gemma4ContextOverflowPolicy
 
     /// <summary>
     /// Drop the oldest messages after the system message (a tool call goes together with its results) until the prompt
-    /// fits with room for the answer; the last user message is never dropped.
+    /// fits with room for the answer; the last user message is never dropped. The conversation is rendered and
+    /// tokenized a few times however many messages go (the cost is linear in its length), and the request's
+    /// cancellation token is honoured while planning.
     /// </summary>
     DropOldestMessages = 1,
 }

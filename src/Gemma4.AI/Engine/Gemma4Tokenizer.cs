@@ -14,7 +14,7 @@ namespace Gemma4.AI.Engine;
 /// Adjacent plain runs (template and content) are tokenized together, which is exactly what tokenizing the whole
 /// rendered string does when the content contains no special-token text.
 /// </remarks>
-internal sealed unsafe class Gemma4Tokenizer
+internal sealed unsafe class Gemma4Tokenizer : IPromptTokenizer
 {
     private const int AttrControl = 8;
     private const int AttrUserDefined = 16;
@@ -116,12 +116,23 @@ internal sealed unsafe class Gemma4Tokenizer
     }
 
     /// <summary>Tokenizes a rendered prompt; the BOS token comes from the template's own <c>&lt;bos&gt;</c>.</summary>
-    public int[] Tokenize(Gemma4Prompt prompt)
+    public int[] Tokenize(Gemma4Prompt prompt) => Tokenize(prompt, []);
+
+    /// <inheritdoc />
+    public int[] Tokenize(Gemma4Prompt prompt, Span<int> messageTokenStarts)
     {
         var tokens = new List<int>(prompt.Text.Length / 3 + 16);
         var run = new StringBuilder();
+        var starts = prompt.MessageStarts;
+        var next = 0;
         foreach (var segment in prompt.Segments)
         {
+            // A start inside a segment (content continuing content) is counted from the segment's start.
+            for (; next < messageTokenStarts.Length && starts[next].Offset < segment.Start + segment.Length; next++)
+            {
+                messageTokenStarts[next] = tokens.Count;
+            }
+
             var text = prompt.Text.AsSpan(segment.Start, segment.Length);
             if (segment.IsContent)
             {
@@ -134,6 +145,11 @@ internal sealed unsafe class Gemma4Tokenizer
         }
 
         FlushRun(run, tokens);
+        for (; next < messageTokenStarts.Length; next++)
+        {
+            messageTokenStarts[next] = tokens.Count;
+        }
+
         return tokens.ToArray();
     }
 

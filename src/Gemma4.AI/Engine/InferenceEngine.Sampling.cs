@@ -99,7 +99,15 @@ internal sealed partial class InferenceEngine
         var text = g.DecodePiece(_pieceBuffer.AsSpan(0, n), flush: false);
         if (_tokenizer.IsSpecial(token))
         {
-            // A control token is not text: it ends any partial stop-sequence match and goes out on its own, so
+            // A control token without text (<mask>, media placeholders) is invisible to the caller, so it is
+            // invisible to stop sequences too: "P", <mask>, "lühen" still reaches the stop "Plühen".
+            if (text.Length == 0)
+            {
+                g.Emit(text, token, isSpecial: true);
+                return Continue(g);
+            }
+
+            // A format marker is not text: it ends any partial stop-sequence match and goes out on its own, so
             // the caller can tell it from the same characters spelled with ordinary tokens.
             var held = g.Stops.Flush();
             if (held.Length > 0)

@@ -159,6 +159,8 @@ internal sealed partial class InferenceEngine : EngineLoop
             {
                 while (generation.Reader.TryRead(out var update))
                 {
+                    // Updates buffered before a cancellation are not delivered after it.
+                    cancellationToken.ThrowIfCancellationRequested();
                     yield return update;
                 }
             }

@@ -31,20 +31,21 @@ internal static class Gemma4MessageMapper
             result.Add(new TemplateMessage("system") { Text = options.Instructions });
         }
 
+        var index = 0;
         foreach (var message in messages)
         {
             if (message is null)
             {
-                throw new ArgumentException("The message list contains a null message.", nameof(messages));
+                throw new ArgumentException($"The message list contains a null message at index {index}.", nameof(messages));
             }
 
             if (message.Role == ChatRole.Tool)
             {
-                AddToolMessages(result, message);
+                AddToolMessages(result, message, index);
             }
             else if (message.Role == ChatRole.Assistant)
             {
-                result.Add(WithContent(new TemplateMessage("assistant"), message) with
+                result.Add(WithContent(new TemplateMessage("assistant") { Source = index }, message) with
                 {
                     Reasoning = Concat(message.Contents.OfType<TextReasoningContent>().Select(r => r.Text)),
                     ToolCalls = ToToolCalls(message),
@@ -52,8 +53,10 @@ internal static class Gemma4MessageMapper
             }
             else
             {
-                result.Add(WithContent(new TemplateMessage(RoleName(message.Role)), message));
+                result.Add(WithContent(new TemplateMessage(RoleName(message.Role)) { Source = index }, message));
             }
+
+            index++;
         }
 
         return result;
@@ -134,7 +137,7 @@ internal static class Gemma4MessageMapper
     }
 
     // Each FunctionResultContent becomes its own tool message; a tool message without results passes its text on.
-    private static void AddToolMessages(List<TemplateMessage> result, ChatMessage message)
+    private static void AddToolMessages(List<TemplateMessage> result, ChatMessage message, int source)
     {
         var any = false;
         foreach (var functionResult in message.Contents.OfType<FunctionResultContent>())
@@ -142,6 +145,7 @@ internal static class Gemma4MessageMapper
             any = true;
             result.Add(new TemplateMessage("tool")
             {
+                Source = source,
                 ToolCallId = functionResult.CallId,
                 // A failed call may carry only its exception: the model should see the error, not a null result.
                 ToolResult = Convert(
@@ -152,7 +156,7 @@ internal static class Gemma4MessageMapper
 
         if (!any)
         {
-            result.Add(new TemplateMessage("tool") { ToolResult = Concat(message.Contents.OfType<TextContent>().Select(t => t.Text)) ?? string.Empty });
+            result.Add(new TemplateMessage("tool") { Source = source, ToolResult = Concat(message.Contents.OfType<TextContent>().Select(t => t.Text)) ?? string.Empty });
         }
     }
 

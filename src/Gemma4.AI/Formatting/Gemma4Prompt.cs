@@ -25,6 +25,13 @@ internal sealed class Gemma4Prompt
     /// <summary>True when the prompt ends inside an open thought channel (the model continues thinking).</summary>
     public bool EndsInsideThought { get; init; }
 
+    /// <summary>
+    /// Where each rendered caller message starts, in order; an offset is a segment start unless the message continues a
+    /// model turn with content. Tool results render inside the turn of the call they answer and a leading system
+    /// message inside the system turn: those have no entry.
+    /// </summary>
+    public IReadOnlyList<PromptMessageStart> MessageStarts { get; init; } = [];
+
     /// <inheritdoc />
     public override string ToString() => Text;
 }

@@ -46,7 +46,7 @@ namespace Gemma4.AI.Formatting;
 /// </list>
 /// <para>Instances are immutable and thread-safe.</para>
 /// </remarks>
-public sealed class Gemma4PromptFormatter
+internal sealed class Gemma4PromptFormatter
 {
     /// <summary>Initializes a formatter for one variant of the template.</summary>
     /// <param name="variant">The template variant of the model (E2B/E4B: <see cref="Gemma4TemplateVariant.Small"/>).</param>

@@ -66,6 +66,7 @@ internal static class Gemma4TemplateRenderer
             }
 
             prevMessageType = null;
+            b.MarkMessageStart(message.Source);
             var role = message.Role == "assistant" ? "model" : message.Role;
             if (!(role == "model" && prevNonToolRole == "assistant"))
             {

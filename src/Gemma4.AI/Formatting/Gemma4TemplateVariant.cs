@@ -1,4 +1,4 @@
-namespace Gemma4.AI.Formatting;
+namespace Gemma4.AI;
 
 /// <summary>
 /// Which variant of the official Gemma 4 chat template (revision 68abe48) a prompt is rendered with.

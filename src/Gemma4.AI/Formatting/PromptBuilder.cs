@@ -8,6 +8,8 @@ internal sealed class PromptBuilder
     private readonly StringBuilder _text = new();
     private readonly List<PromptSegment> _segments = [];
     private readonly List<Microsoft.Extensions.AI.AIContent?> _media = [];
+    private readonly List<PromptMessageStart> _messageStarts = [];
+    private bool _split;
 
     public int Length => _text.Length;
 
@@ -37,8 +39,24 @@ internal sealed class PromptBuilder
         return this;
     }
 
+    /// <summary>
+    /// Records that the caller's message <paramref name="source"/> starts here. Template text after it opens a new
+    /// segment, so a tokenizer can tell how many tokens came before it; content right after content stays in one
+    /// segment (control-token text must not be forged across the two), so that start is only approximate.
+    /// </summary>
+    public PromptBuilder MarkMessageStart(int source)
+    {
+        if (source >= 0)
+        {
+            _messageStarts.Add(new PromptMessageStart(source, _text.Length));
+            _split = true;
+        }
+
+        return this;
+    }
+
     public Gemma4Prompt Build(bool endsInsideThought = false) =>
-        new(_text.ToString(), _segments.ToArray()) { EndsInsideThought = endsInsideThought, Media = [.. _media] };
+        new(_text.ToString(), _segments.ToArray()) { EndsInsideThought = endsInsideThought, MessageStarts = _messageStarts.ToArray(), Media = [.. _media] };
 
     public override string ToString() => _text.ToString();
 
@@ -56,7 +74,7 @@ internal sealed class PromptBuilder
 
     private void Extend(int length, bool isContent)
     {
-        if (_segments.Count > 0 && _segments[^1].IsContent == isContent)
+        if (_segments.Count > 0 && _segments[^1].IsContent == isContent && (!_split || isContent))
         {
             var last = _segments[^1];
             _segments[^1] = last with { Length = last.Length + length };
@@ -64,6 +82,7 @@ internal sealed class PromptBuilder
         else
         {
             _segments.Add(new PromptSegment(_text.Length, length, isContent));
+            _split = false;
         }
     }
 }

@@ -21,6 +21,9 @@ internal sealed record TemplateMessage(string Role)
 
     /// <summary>The content of a tool message, as a template value (string, number, bool, None, mapping or list).</summary>
     public object? ToolResult { get; init; }
+
+    /// <summary>The index of the caller's message this one came from; -1 for the instructions.</summary>
+    public int Source { get; init; } = -1;
 }
 
 /// <summary>A content part: <c>{type: text, text}</c> or a media placeholder <c>{type: image|audio|video}</c>.</summary>

@@ -86,7 +86,21 @@ internal ref struct ContentEmitter
         }
         else
         {
-            AddText(ContentKind.Text, rawText);
+            AddUnparsed(rawText);
+        }
+    }
+
+    /// <summary>
+    /// Emits tool-call markup that is not a call (cut off, or without a function name) as a bare <see cref="AIContent"/>
+    /// whose <see cref="AIContent.RawRepresentation"/> is the text: never as answer text, as MEAI's OpenAI client does
+    /// with output items it cannot map.
+    /// </summary>
+    public void AddUnparsed(ReadOnlySpan<char> raw)
+    {
+        Flush();
+        if (!raw.IsEmpty)
+        {
+            _output.Add(new AIContent { RawRepresentation = Unescape(raw.ToString()) });
         }
     }
 

@@ -26,13 +26,17 @@ namespace Gemma4.AI.Parsing;
 /// </list>
 /// <para>Control markers are never emitted as text: those without meaning here are dropped, and
 /// <c>&lt;|tool_response&gt;</c>, <c>&lt;turn|&gt;</c>, <c>&lt;|turn&gt;</c> and <c>&lt;eos&gt;</c> end the turn (later text is
-/// ignored). Malformed output never throws: a call that is still open at the end, or is cut off by the end of the
-/// turn, is emitted as text; a call without a readable function name is emitted as text; a call whose arguments
-/// cannot be read gets <see cref="FunctionCallContent.Exception"/> set, with the arguments read before the error.</para>
+/// ignored). Malformed output never throws. A call that is still open at the end (cut off by the token limit: the
+/// chat client then finishes with <see cref="ChatFinishReason.Length"/>), or that the end of the turn cuts off, or
+/// that has no readable function name, is neither text nor a call: it is emitted as a plain <see cref="AIContent"/>
+/// whose <see cref="AIContent.RawRepresentation"/> is the call's text as the model wrote it (markers included, the
+/// ending marker excluded), as OpenAI's API drops an unfinished call from the message and MEAI's OpenAI client keeps
+/// output it cannot map. <c>ChatResponse.Text</c> and function invocation ignore it. A call whose arguments cannot be
+/// read gets <see cref="FunctionCallContent.Exception"/> set, with the arguments read before the error.</para>
 /// <para>An instance holds the state of one turn and is not thread-safe; <see cref="Parse"/> may be called
 /// concurrently.</para>
 /// </remarks>
-public sealed class Gemma4OutputParser
+internal sealed class Gemma4OutputParser
 {
     // The channel header the template writes; "thought" alone is a header without its newline.
     private const string ThoughtHeader = "thought\n";
@@ -122,8 +126,8 @@ public sealed class Gemma4OutputParser
         Process(piece, null, output, final: false);
     }
 
-    /// <summary>Ends the turn: emits whatever text was held back, and any unfinished tool call as text. Later input is
-    /// ignored.</summary>
+    /// <summary>Ends the turn: emits whatever text was held back, and any unfinished tool call as a plain
+    /// <see cref="AIContent"/> holding its raw text. Later input is ignored.</summary>
     /// <param name="output">Receives the last contents, in order.</param>
     public void Complete(ICollection<AIContent> output)
     {
@@ -340,8 +344,8 @@ public sealed class Gemma4OutputParser
                     _state = State.Text;
                     return j;
                 case MarkerKind.EndOfTurn:
-                    // The turn ended inside the call: keep the call's text, not the marker.
-                    emit.AddText(ContentKind.Text, text[callStart..(j - length)].ToString());
+                    // The turn ended inside the call: its text (without the marker) is kept, but not as answer text.
+                    emit.AddUnparsed(text[callStart..(j - length)]);
                     _state = State.Done;
                     return null;
                 default:
@@ -351,7 +355,7 @@ public sealed class Gemma4OutputParser
 
         if (final)
         {
-            emit.AddText(ContentKind.Text, text[callStart..].ToString());
+            emit.AddUnparsed(text[callStart..]);
             _state = State.Done;
             return null;
         }

@@ -43,6 +43,30 @@ public sealed class CancellationTests
     }
 
     [Fact]
+    public async Task Cancel_WithUpdatesAlreadyBuffered_DeliversNoFurtherUpdate()
+    {
+        var logs = new LogCapture();
+        using var model = await Gemma4Model.LoadAsync(TinyChatModel.Options(TestModels.TestModels.Gemma4()), logs);
+        using var client = new Gemma4ChatClient(model);
+        using var cts = new CancellationTokenSource();
+        await using var stream = client.GetStreamingResponseAsync("hi", new ChatOptions { Temperature = 0, MaxOutputTokens = 24 }, cts.Token)
+            .GetAsyncEnumerator();
+        Assert.True(await stream.MoveNextAsync());
+
+        // Let the engine finish the request: the rest of its updates (and the final one) now wait in the stream's buffer.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!logs.Entries.Any(e => e.Message.Contains(": finished (", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Contains(logs.Entries, e => e.Message.Contains(": finished (", StringComparison.Ordinal));
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await stream.MoveNextAsync());
+    }
+
+    [Fact]
     public async Task Cancel_BeforeTheCall_ThrowsWithoutQueueing()
     {
         var path = TestModels.TestModels.Gemma4();

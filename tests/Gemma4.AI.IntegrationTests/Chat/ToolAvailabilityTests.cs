@@ -81,7 +81,7 @@ public sealed class ToolAvailabilityTests(TinyChatModel fixture) : IClassFixture
     }
 
     private ChatTurn Plan(Gemma4ChatClient client, ChatOptions options) => ChatTurnPlanner.Plan(
-        client, fixture.Model, client.Formatter, [new ChatMessage(ChatRole.User, "hi")], options, null, new Gemma4ChatClientOptions(), NullLogger.Instance);
+        client, fixture.Model, client.Formatter, [new ChatMessage(ChatRole.User, "hi")], options, null, new Gemma4ChatClientOptions(), NullLogger.Instance, CancellationToken.None);
 
     private async Task<int> FirstTokenAsync(int[] prompt, int[] excluded)
     {

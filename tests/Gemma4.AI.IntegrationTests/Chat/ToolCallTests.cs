@@ -40,6 +40,40 @@ public sealed class ToolCallTests(TinyChatModel fixture) : IClassFixture<TinyCha
     }
 
     [Fact]
+    public async Task RequiredCall_CutByTheTokenLimit_LeaksNoMarkup_FinishesWithLength_KeepsTheRawText()
+    {
+        using var client = new Gemma4ChatClient(fixture.Model);
+        var options = new ChatOptions { Tools = [GetWeather], ToolMode = ChatToolMode.RequireAny, MaxOutputTokens = 6, Temperature = 0 };
+
+        var response = await client.GetResponseAsync("What's the weather in Paris?", options);
+        var updates = await client.GetStreamingResponseAsync("What's the weather in Paris?", options).ToListAsync();
+
+        // Through function invocation the cut call is not invoked and nothing throws.
+        var invoked = 0;
+        var counted = AIFunctionFactory.Create((string city, int days) => ++invoked, "get_weather");
+        using var invoking = new ChatClientBuilder(new Gemma4ChatClient(fixture.Model)).UseFunctionInvocation().Build();
+        var viaInvocation = await invoking.GetResponseAsync("What's the weather in Paris?", new ChatOptions
+        {
+            Tools = [counted], ToolMode = ChatToolMode.RequireAny, MaxOutputTokens = 6, Temperature = 0,
+        });
+
+        foreach (var contents in new[] { response.Messages.SelectMany(m => m.Contents).ToList(), updates.SelectMany(u => u.Contents).ToList() })
+        {
+            Assert.Empty(contents.OfType<FunctionCallContent>());
+            Assert.DoesNotContain(contents.OfType<TextContent>(), t => t.Text.Contains('<', StringComparison.Ordinal));
+            var raw = Assert.IsType<string>(Assert.Single(contents, c => c.GetType() == typeof(AIContent)).RawRepresentation);
+            Assert.StartsWith("<|tool_call>call:", raw, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(ChatFinishReason.Length, response.FinishReason);
+        Assert.Equal(ChatFinishReason.Length, updates.Last().FinishReason);
+        Assert.Empty(response.Text);
+        Assert.Equal(0, invoked);
+        Assert.Equal(ChatFinishReason.Length, viaInvocation.FinishReason);
+        Assert.Empty(viaInvocation.Text);
+    }
+
+    [Fact]
     public async Task FunctionInvocation_InvokesTheRealFunction_AndTheNextPromptCarriesTheToolResponse()
     {
         using var inner = new Gemma4ChatClient(fixture.Model);

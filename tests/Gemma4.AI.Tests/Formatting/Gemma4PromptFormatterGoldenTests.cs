@@ -37,12 +37,19 @@ public sealed class Gemma4PromptFormatterGoldenTests
         {
             Assert.Equal(position, segment.Start);
             Assert.True(segment.Length > 0);
-            Assert.NotEqual(previous?.IsContent, segment.IsContent);
+            if (previous?.IsContent == segment.IsContent)
+            {
+                // Kinds alternate, except that template text is split where a message starts (for token counts).
+                Assert.False(segment.IsContent);
+                Assert.Contains(prompt.MessageStarts, s => s.Offset == segment.Start);
+            }
+
             position += segment.Length;
             previous = segment;
         }
 
         Assert.Equal(prompt.Text.Length, position);
+        Assert.Equal(prompt.MessageStarts.OrderBy(s => s.Offset).ThenBy(s => s.Message), prompt.MessageStarts);
         Assert.False(prompt.Segments[0].IsContent);
         Assert.StartsWith("<bos>", prompt.Text, StringComparison.Ordinal);
         Assert.Equal(prompt.Text.EndsWith("<|channel>thought\n", StringComparison.Ordinal), prompt.EndsInsideThought);

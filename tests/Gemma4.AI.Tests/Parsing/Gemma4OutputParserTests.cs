@@ -319,30 +319,31 @@ public sealed class Gemma4OutputParserTests
     }
 
     [Fact]
-    public void Parse_UnterminatedCallAtEnd_BecomesText()
+    public void Parse_UnterminatedCallAtEnd_IsKeptRawNotAsText()
     {
         const string output = "Sure.<|tool_call>call:f{a:1";
 
         var contents = Gemma4OutputParser.Parse(output);
 
-        Assert.Equal(["T:" + output], Normalize(contents));
+        Assert.Equal(["T:Sure.", "U:<|tool_call>call:f{a:1"], Normalize(contents));
+        Assert.Equal("Sure.", Text(contents));
     }
 
     [Fact]
-    public void Parse_CallCutOffByEndOfTurn_BecomesTextWithoutTheMarker()
+    public void Parse_CallCutOffByEndOfTurn_IsKeptRawWithoutTheMarker()
     {
         var contents = Gemma4OutputParser.Parse("<|tool_call>call:f{a:1<turn|>more");
 
-        Assert.Equal(["T:<|tool_call>call:f{a:1"], Normalize(contents));
+        Assert.Equal(["U:<|tool_call>call:f{a:1"], Normalize(contents));
     }
 
     [Fact]
     public void Parse_UnterminatedStringInCall_ReadsThroughToTheEnd()
     {
-        // Inside a string markers are text, so the call never closes and ends up as text.
+        // Inside a string markers are text, so the call never closes: it is kept raw, not as text.
         const string output = $"<|tool_call>call:f{{a:{Q}oops}}<tool_call|>";
 
-        Assert.Equal(["T:" + output], Normalize(Gemma4OutputParser.Parse(output)));
+        Assert.Equal(["U:" + output], Normalize(Gemma4OutputParser.Parse(output)));
     }
 
     [Theory]
@@ -350,11 +351,11 @@ public sealed class Gemma4OutputParserTests
     [InlineData("<|tool_call>call:{a:1}<tool_call|>")]
     [InlineData("<|tool_call><tool_call|>")]
     [InlineData("<|tool_call>  <tool_call|>")]
-    public void Parse_CallWithoutName_BecomesText(string output)
+    public void Parse_CallWithoutName_IsKeptRawNotAsText(string output)
     {
         var contents = Gemma4OutputParser.Parse(output);
 
-        Assert.Equal(["T:" + output], Normalize(contents));
+        Assert.Equal(["U:" + output], Normalize(contents));
     }
 
     [Theory]

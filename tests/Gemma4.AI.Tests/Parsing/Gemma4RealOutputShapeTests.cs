@@ -118,12 +118,14 @@ public sealed class Gemma4RealOutputShapeTests
     [InlineData($"Sure.<|tool_call>call:write{{path:{Q}a.txt{Q},text:{Q}Hello, wor")]
     [InlineData($"<|tool_call>call:write{{path:{Q}a.txt{Q},")]
     [InlineData("<|tool_call>call:wri")]
-    public void CallCutOffByTheTokenLimit_IsKeptAsTextNotACall(string output)
+    public void CallCutOffByTheTokenLimit_IsNeitherACallNorText_ItsRawTextIsKept(string output)
     {
+        var call = output[output.IndexOf("<|tool_call>", StringComparison.Ordinal)..];
         foreach (var contents in new[] { Gemma4OutputParser.Parse(output), ParseTokens(output) })
         {
             Assert.Empty(Calls(contents));
-            Assert.Equal(output, Text(contents));
+            Assert.Equal(output[..^call.Length], Text(contents));
+            Assert.Equal(call, Assert.Single(contents, c => c.GetType() == typeof(AIContent)).RawRepresentation);
         }
     }
 

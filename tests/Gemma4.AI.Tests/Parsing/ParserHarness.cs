@@ -47,7 +47,7 @@ internal static class ParserHarness
 
     /// <summary>
     /// One line per content, with adjacent text of one kind merged (deltas may be cut anywhere): "T:text",
-    /// "R:reasoning", "C:name args-json [error]" (call ids are random and left out).
+    /// "R:reasoning", "C:name args-json [error]" (call ids are random and left out), "U:raw" for unparsed call markup.
     /// </summary>
     public static List<string> Normalize(IEnumerable<AIContent> contents)
     {
@@ -86,6 +86,12 @@ internal static class ParserHarness
 
             FlushRun();
             runKind = ' ';
+            if (content.GetType() == typeof(AIContent))
+            {
+                lines.Add($"U:{Assert.IsType<string>(content.RawRepresentation)}");
+                continue;
+            }
+
             var call = Assert.IsType<FunctionCallContent>(content);
             lines.Add($"C:{call.Name} {ArgumentsJson(call)}{(call.Exception is null ? string.Empty : " [error]")} raw={call.RawRepresentation}");
         }
