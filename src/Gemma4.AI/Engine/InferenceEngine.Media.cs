@@ -86,6 +86,7 @@ internal sealed partial class InferenceEngine
                 return;
             }
 
+            Log.MediaEncoding(_logger, slot.Id, span.Kind, span.Length);
             var started = Stopwatch.GetTimestamp();
             float* embeddings;
             try
@@ -178,6 +179,9 @@ internal sealed partial class InferenceEngine
     {
         [LoggerMessage(30, LogLevel.Debug, "Sequence {Slot}: {Kind} of {Tokens} tokens encoded in {EncodeMs:F1} ms and decoded in {DecodeMs:F1} ms.")]
         public static partial void MediaDecoded(ILogger logger, int slot, MediaKind kind, int tokens, double encodeMs, double decodeMs);
+
+        [LoggerMessage(32, LogLevel.Trace, "Sequence {Slot}: encoding {Kind} of {Tokens} tokens.")]
+        public static partial void MediaEncoding(ILogger logger, int slot, MediaKind kind, int tokens);
 
         [LoggerMessage(31, LogLevel.Debug, "Sequence {Slot}: the encode or decode of {Tokens} media tokens was aborted.")]
         public static partial void MediaAborted(ILogger logger, int slot, int tokens);
