@@ -27,7 +27,8 @@ internal sealed record ProjectorInfo
 /// <param name="ProjectorType">The projector type (<c>gemma4v</c> or <c>gemma4a</c>).</param>
 /// <param name="Width">The encoder's hidden width.</param>
 /// <param name="Blocks">Transformer or conformer blocks.</param>
+/// <param name="Heads">Attention heads.</param>
 /// <param name="PatchSize">Vision: patch side in pixels; audio: 0.</param>
 /// <param name="MergeFactor">Vision: patches pooled per token along each side (3 for Gemma 4); audio: 0.</param>
 /// <param name="PositionTableSize">Vision: entries per axis of the position table; audio: 0.</param>
-internal sealed record ProjectorEncoder(string ProjectorType, int Width, int Blocks, int PatchSize = 0, int MergeFactor = 0, int PositionTableSize = 0);
+internal sealed record ProjectorEncoder(string ProjectorType, int Width, int Blocks, int Heads, int PatchSize = 0, int MergeFactor = 0, int PositionTableSize = 0);

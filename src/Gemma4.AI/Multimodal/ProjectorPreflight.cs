@@ -257,7 +257,7 @@ internal static class ProjectorPreflight
         {
             if (type != "gemma4v")
             {
-                Problems.Add(type is null
+                Problems.Add(type == "gemma4uv" ? Unified(type) : type is null
                     ? "GGUF key 'clip.vision.projector_type' is missing"
                     : $"vision projector type '{type}' is not Gemma 4's ('gemma4v'); Gemma4.AI runs Gemma 4 vision projectors only");
                 return null;
@@ -324,14 +324,14 @@ internal static class ProjectorPreflight
             tensors.Optional("v.std_bias", width);
             tensors.Optional("v.std_scale", width);
             tensors.Require("mm.input_projection.weight", width, textWidth);
-            return new ProjectorEncoder("gemma4v", width, layers, p, m, (int)Math.Min(int.MaxValue, positions ?? 0));
+            return new ProjectorEncoder("gemma4v", width, layers, h, p, m, (int)Math.Min(int.MaxValue, positions ?? 0));
         }
 
         private ProjectorEncoder? CheckAudio(string? type)
         {
             if (type != "gemma4a")
             {
-                Problems.Add(type is null
+                Problems.Add(type == "gemma4ua" ? Unified(type) : type is null
                     ? "GGUF key 'clip.audio.projector_type' is missing"
                     : $"audio projector type '{type}' is not Gemma 4's ('gemma4a'); Gemma4.AI runs Gemma 4 audio projectors only");
                 return null;
@@ -422,8 +422,11 @@ internal static class ProjectorPreflight
 
             // The loader calls it optional but reads its width unconditionally: missing, mtmd crashes at load.
             tensors.Require("mm.a.input_projection.weight", output, textWidth);
-            return new ProjectorEncoder("gemma4a", width, layers);
+            return new ProjectorEncoder("gemma4a", width, layers, h);
         }
+
+        private static string Unified(string type) =>
+            $"projector type '{type}' is Gemma 4 12B's encoder-free (unified) projector, which Gemma4.AI does not support yet";
 
         /// <summary>Head size and KV heads: <c>attention.head_dim</c> or width / heads; <c>head_count_kv</c> or heads.</summary>
         private (int? HeadDim, int? KvHeads) HeadShape(string prefix, int width, int heads)

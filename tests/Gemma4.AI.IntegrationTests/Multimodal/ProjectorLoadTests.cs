@@ -77,6 +77,7 @@ public sealed class ProjectorLoadTests : IDisposable
         { "global-type-in-both", "'clip.projector_type' ('gemma4v') is set in a file with both encoders" },
         { "unknown-type", "vision projector type 'gemma9v' is not Gemma 4's ('gemma4v')" },
         { "gemma3-type", "vision projector type 'gemma3' is not Gemma 4's ('gemma4v')" },
+        { "unified-type", "projector type 'gemma4uv' is Gemma 4 12B's encoder-free (unified) projector, which Gemma4.AI does not support yet" },
         { "no-encoder", "the file has no encoder" },
         { "heads-not-dividing", "'clip.vision.embedding_length' (32) is not a multiple of 'clip.vision.attention.head_count' (3)" },
         { "not-clip", "GGUF key 'general.architecture' is 'llama', expected 'clip'" },
@@ -212,6 +213,19 @@ public sealed class ProjectorLoadTests : IDisposable
         Assert.Contains("the vocabulary lacks the media control token(s) <|image|>, <|image>, <image|>, <|audio|>, <|audio>, <audio|>", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void MemoryEstimate_CountsTheProjector()
+    {
+        var options = Options(TestModels.TestModels.Projector());
+        var withProjector = Gemma4MemoryEstimator.Estimate(options.ModelPath, options);
+        var textOnly = Gemma4MemoryEstimator.Estimate(options.ModelPath, Options(null));
+
+        var tensorBytes = Gemma4.AI.Gguf.GgufReader.Read(options.ProjectorPath!).Tensors.Sum(t => t.ByteSize!.Value);
+        Assert.True(withProjector.ProjectorBytes > tensorBytes, $"{withProjector.ProjectorBytes} <= {tensorBytes}");
+        Assert.Equal(0, textOnly.ProjectorBytes);
+        Assert.Equal(textOnly.TotalBytes + withProjector.ProjectorBytes, withProjector.TotalBytes);
+    }
+
     internal static Gemma4ModelOptions Options(string? projector) => new()
     {
         ModelPath = TestModels.TestModels.Gemma4(),
@@ -257,6 +271,7 @@ public sealed class ProjectorLoadTests : IDisposable
             "global-type-in-both" => both with { OverrideKeys = Key("clip.projector_type", GgufMetadataValue.String("gemma4v")) },
             "unknown-type" => vision with { OverrideKeys = Key("clip.vision.projector_type", GgufMetadataValue.String("gemma9v")) },
             "gemma3-type" => vision with { OverrideKeys = Key("clip.vision.projector_type", GgufMetadataValue.String("gemma3")) },
+            "unified-type" => vision with { OverrideKeys = Key("clip.vision.projector_type", GgufMetadataValue.String("gemma4uv")) },
             "no-encoder" => vision with { OmitKeys = ["clip.has_vision_encoder"] },
             "heads-not-dividing" => vision with { OverrideKeys = Key("clip.vision.attention.head_count", GgufMetadataValue.UInt32(3)) },
             "not-clip" => vision with { OverrideKeys = Key("general.architecture", GgufMetadataValue.String("llama")) },
