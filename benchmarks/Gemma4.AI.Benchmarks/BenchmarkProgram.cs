@@ -118,7 +118,8 @@ internal static class BenchmarkProgram
             sink.Info(string.Create(CultureInfo.InvariantCulture,
                 $"loaded {model.ModelId} ({model.Quantization}, {model.FileSizeBytes / 1048576.0:F0} MiB, vocabulary {model.VocabularySize}) in {load.Elapsed.TotalSeconds:F1} s; context {model.ContextSize}, {plan.Streams} sequences"));
             using var native = await StartNativeAsync(options, plan, modelPath, sink, ourLog, cancellationToken);
-            var monitor = new CpuMonitor { ChildProcessId = native?.ProcessId };
+            var monitor = new CpuMonitor();
+            using var countNative = native is null ? null : monitor.CountAsOurs(native.ProcessId);
             if (!CpuMonitor.IsSupported)
             {
                 sink.Note("no /proc/stat: other processes' CPU cannot be measured, no rep is dropped");
@@ -198,26 +199,26 @@ internal static class BenchmarkProgram
         try
         {
             var libraryDirectory = NativeLoopBuilder.LoadedLibraryDirectory();
-            var binary = options.NativeBinary ?? NativeLoopBuilder.Build(options.Compiler, libraryDirectory);
+            var binary = options.NativeBinary ?? NativeLoopBuilder.Build(options.Compiler, libraryDirectory, NativeLoop.ProgramName);
             var settings = new NativeLoopSettings(
                 modelPath, options.Threads, plan.ContextSize, 2048, 512, plan.Streams, options.FlashAttention, options.SwaFull,
                 options.GpuLayers, options.BackendModule is { } m ? Path.GetFullPath(m) : null, options.NativeArgmax);
             sink.Info($"native loop: {binary} (against {libraryDirectory}/libllama.so)");
             sink.Info($"native loop standalone: {binary} {string.Join(' ', NativeLoop.Arguments(settings).Where(a => a is not "--serve" and not "--log-all"))} -p {plan.PpTokens} -n {plan.TgTokens}");
             native = await NativeLoop.StartAsync(binary, settings, options.Verbose, cancellationToken);
-            foreach (var line in native.Banner)
+            foreach (var line in native.Process.Banner)
             {
                 sink.Info($"native: {line}");
             }
 
-            if (!SetupComparison.CheckLayouts(native, sink))
+            if (!SetupComparison.CheckLayouts(native.Process, sink))
             {
                 sink.Note("the native loop's struct declarations do not match this libllama.so; native figures are NaN");
                 native.Dispose();
                 return null;
             }
 
-            SetupComparison.CheckReportedSettings(ourLog, native.LogLines, sink);
+            SetupComparison.CheckReportedSettings(ourLog, native.Process.LogLines, sink);
             return native;
         }
         catch (Exception ex) when (ex is InvalidOperationException or PlatformNotSupportedException or IOException or TimeoutException)

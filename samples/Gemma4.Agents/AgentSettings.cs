@@ -10,6 +10,8 @@ internal sealed class AgentSettings
                              [--context N] [--max-tokens N] [--threads N] [--gpu-layers N] [--seed N]
         Runs the same tools (calculator, sample weather, read-only file listing) through a Semantic Kernel kernel and a
         Microsoft Agent Framework ChatClientAgent, with thinking off and on, and a question that invites parallel calls.
+        The files tool lists --folder (hidden entries such as .git are never shown); without it, a temporary folder of
+        sample files.
         """;
 
     public bool Demo { get; private set; }
@@ -18,7 +20,8 @@ internal sealed class AgentSettings
 
     public string? Download { get; private set; }
 
-    public string Folder { get; private set; } = Directory.GetCurrentDirectory();
+    /// <summary>The folder the files tool lists; null for a temporary folder of sample files.</summary>
+    public string? Folder { get; private set; }
 
     public int ContextSize { get; private set; } = 16_384;
 

@@ -43,7 +43,9 @@ builder.Services.AddKeyedGemma4ChatClient("agent", ConfigureModel); // equal opt
 builder.Services.AddSingleton<IFunctionInvocationFilter>(printer);
 builder.Plugins.AddFromType<CalculatorPlugin>("calculator");
 builder.Plugins.AddFromType<WeatherPlugin>("weather");
-builder.Plugins.AddFromObject(new FilesPlugin(settings.Folder), "files");
+using var sampleWorkspace = settings.Folder is null ? SampleWorkspace.Create() : null;
+var folder = settings.Folder ?? sampleWorkspace!.Path;
+builder.Plugins.AddFromObject(new FilesPlugin(folder), "files");
 var kernel = builder.Build();
 
 Console.WriteLine("Loading the model...");
@@ -60,6 +62,7 @@ catch (Exception ex) when (ex is Gemma4ModelLoadException or ArgumentException o
 
 var model = agentClient.GetService<Gemma4Model>()!;
 Console.WriteLine($"{model.ModelId}: {model.Quantization}, context {model.ContextSize} tokens. Tools: {string.Join(", ", kernel.Plugins.SelectMany(p => p).Select(f => $"{f.PluginName}.{f.Name}"))}");
+Console.WriteLine(sampleWorkspace is null ? $"Workspace: {folder}" : $"Workspace: {folder} (sample files; --folder DIR lists yours)");
 
 // Random weights never choose to call a tool: --demo requires one (the grammar then forces a valid call).
 var choice = new FunctionChoiceBehaviorOptions { AllowParallelCalls = true, AllowConcurrentInvocation = true };
@@ -77,7 +80,7 @@ foreach (var think in new[] { false, true })
         ServiceId = "gemma",
         FunctionChoiceBehavior = behavior,
     }));
-    Console.WriteLine($"Answer: {result.GetValue<string>()?.Trim()}");
+    Console.WriteLine($"Answer: {ConsoleText.Printable(result.GetValue<string>()?.Trim(), Environment.NewLine)}");
 }
 
 Header($"Microsoft Agent Framework: ChatClientAgent with ToolMode {(settings.Demo ? "RequireAny" : "Auto")}");
@@ -127,12 +130,12 @@ foreach (var (question, think, parallel) in runs)
         foreach (var reasoning in message.Contents.OfType<TextReasoningContent>().Where(r => r.Text.Length > 0))
         {
             Console.ForegroundColor = ConsoleColor.DarkGray;
-            Console.WriteLine($"  thinking: {reasoning.Text.Trim()}");
+            Console.WriteLine($"  thinking: {ConsoleText.Printable(reasoning.Text.Trim(), Environment.NewLine)}");
             Console.ResetColor();
         }
     }
 
-    Console.WriteLine($"Answer: {response.Text.Trim()}");
+    Console.WriteLine($"Answer: {ConsoleText.Printable(response.Text.Trim(), Environment.NewLine)}");
 }
 
 Console.WriteLine();

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Gemma4.Samples;
 using Microsoft.SemanticKernel;
 
 namespace Gemma4.Agents;
@@ -20,14 +21,15 @@ internal sealed class ToolCallPrinter : IFunctionInvocationFilter
     public static void PrintCall(int number, string caller, string name, IEnumerable<(string Key, object? Value)> arguments)
     {
         Console.ForegroundColor = ConsoleColor.Cyan;
-        Console.WriteLine($"  tool call #{number} ({caller}): {name}({string.Join(", ", arguments.Select(a => $"{a.Key}: {JsonSerializer.Serialize(a.Value, Readable)}"))})");
+        var text = $"{name}({string.Join(", ", arguments.Select(a => $"{a.Key}: {JsonSerializer.Serialize(a.Value, Readable)}"))})";
+        Console.WriteLine($"  tool call #{number} ({caller}): {ConsoleText.Printable(text)}");
         Console.ResetColor();
     }
 
     public static void PrintResult(object? result)
     {
         Console.ForegroundColor = ConsoleColor.Cyan;
-        Console.WriteLine($"    result: {(result is JsonElement json ? json.ToString() : result?.ToString())?.ReplaceLineEndings(" | ")}");
+        Console.WriteLine($"    result: {ConsoleText.Printable(result is JsonElement json ? json.ToString() : result?.ToString())}");
         Console.ResetColor();
     }
 

@@ -4,12 +4,19 @@ using Gemma4.AspNet;
 using Gemma4.AspNet.OpenAI;
 using Gemma4.Samples;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Options;
 
 // An OpenAI-compatible HTTP service over Gemma 4: /v1/chat/completions, /v1/embeddings, /v1/models, /health.
 // Loopback only by default (appsettings.json "Urls"); set Server:ApiKey (or GEMMA4_API_KEY) before exposing it.
 var demo = args.Contains("--demo");
 var builder = WebApplication.CreateBuilder([.. args.Where(a => a != "--demo")]);
+
+// `dotnet run` starts in the project folder, where appsettings.json is; started from anywhere else
+// (dotnet path/to/Gemma4.AspNet.dll) the settings next to the program still apply, below every other source.
+var programSettings = new JsonConfigurationSource { Path = Path.Combine(AppContext.BaseDirectory, "appsettings.json"), Optional = true };
+programSettings.ResolveFileProvider();
+builder.Configuration.Sources.Insert(0, programSettings);
 if (demo)
 {
     DemoBanner.Print();
@@ -50,6 +57,7 @@ builder.Services.AddHealthChecks().AddCheck<Gemma4HealthCheck>("gemma4");
 Telemetry.Add(builder.Services, builder.Configuration);
 
 var app = builder.Build();
+app.UseStatusCodePages(OpenAIErrors.WriteStatusCodePageAsync); // 404/405 with no endpoint body get OpenAI's error object
 app.UseMiddleware<ApiKeyMiddleware>();
 app.MapOpenAI();
 app.MapHealthChecks("/health");
@@ -64,7 +72,7 @@ catch (Exception ex) when (ex is IOException or OptionsValidationException or Ge
     return 1;
 }
 
-Console.WriteLine($"Gemma4.AspNet listening on {string.Join(", ", app.Urls)} (OpenAI-compatible API under /v1{(string.IsNullOrEmpty(server.ApiKey) ? string.Empty : ", API key required")}).");
+Console.WriteLine($"Gemma4.AspNet listening on {string.Join(", ", app.Urls)} (OpenAI-compatible API under /v1{(string.IsNullOrEmpty(server.ApiKey) ? string.Empty : ", API key required")}). Ctrl+C stops it.");
 await app.WaitForShutdownAsync();
 return 0;
 

@@ -78,6 +78,7 @@ internal sealed class ChatSettings
             // Random weights ramble forever: keep demo answers short.
             s.MaxTokens ??= 48;
             s.Threads ??= 1;
+            s.Seed ??= 1; // the same answers on every run, so the README's transcript is what a newcomer sees
         }
 
         return s;

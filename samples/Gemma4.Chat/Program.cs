@@ -98,11 +98,11 @@ using (model)
                     {
                         case TextReasoningContent reasoning:
                             Console.ForegroundColor = ConsoleColor.DarkGray;
-                            Console.Write(reasoning.Text);
+                            Console.Write(ConsoleText.Printable(reasoning.Text, "\n"));
                             Console.ResetColor();
                             break;
                         case TextContent text:
-                            Console.Write(text.Text);
+                            Console.Write(ConsoleText.Printable(text.Text, "\n"));
                             break;
                     }
                 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Gemma4.AI;
+using Gemma4.Samples;
 using Microsoft.Extensions.AI;
 
 namespace Gemma4.Rag;
@@ -38,7 +39,7 @@ internal sealed partial class RagConversation(IChatClient chat, Gemma4Model mode
             if (update.Text.Length > 0)
             {
                 firstToken ??= clock.Elapsed;
-                Console.Write(update.Text);
+                Console.Write(ConsoleText.Printable(update.Text, "\n"));
             }
         }
 

@@ -22,6 +22,7 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
         "ratio.concurrent4_vs_single", "tps.single", "tps.concurrent4",
         "ratio.ttft.turn2_vs_turn1", "ms.ttft.turn1", "ms.ttft.turn2", "ratio.ttft.turn2_cached_input",
         "ratio.restore_vs_cold_ttft_speedup", "ms.ttft.cold", "ms.ttft.restored",
+        "ratio.embeddings_vs_native", "tps.embeddings.vs_native.ours", "tps.embeddings.vs_native.native", "ratio.embeddings_vs_native.cpu",
         "ratio.embeddings_vs_llamaembedder", "tps.embeddings.texts.ours", "tps.embeddings.texts.llamaembedder",
         "ratio.memory.kv_estimate_vs_measured.32k.f16.swafull", "ratio.memory.kv_estimate_vs_measured.128k.q8_0.swa",
         "ratio.tg.statelessexecutor_vs_native", "ratio.tg.beside_idle_embeddings_vs_alone",
@@ -47,6 +48,10 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
 
         Assert.True(sink.Checks["restore.greedy_output_matches_cold"]);
         Assert.True(sink.Checks["embeddings.same_vector_as_llamaembedder"]);
+        Assert.True(sink.Checks["embeddings.native.struct_layout_matches_llamasharp"]);
+        Assert.True(sink.Checks["embeddings.native.same_llamacpp_settings"]);
+        Assert.True(sink.Checks["embeddings.same_batches_as_native"]);
+        Assert.True(sink.Checks["embeddings.same_vectors_as_native"]);
         Assert.True(sink.Checks["memory.kv_estimate_within_10_percent"]);
         Assert.True(sink.Results["ratio.ttft.turn2_cached_input"] > 0.5);
         Assert.True(elapsed < TimeSpan.FromMinutes(2), $"took {elapsed}");
@@ -65,5 +70,17 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
 
         Assert.Equal(expected, options.Runs("embeddings300m"));
         Assert.Equal(args.Length == 1, options.Runs("embeddings"));
+    }
+
+    [Fact]
+    public void Plan_Streams_MeasuresEachCountWithSequencesForTheLargest()
+    {
+        var plan = BenchmarkPlan.For(BenchmarkOptions.Parse(["--quick", "--streams", "16,4"]));
+
+        Assert.Equal([4, 16], plan.ConcurrentStreams);
+        Assert.Equal(16, plan.Streams);
+        Assert.Equal([4], BenchmarkPlan.For(BenchmarkOptions.Parse(["--quick"])).ConcurrentStreams);
+        Assert.Throws<ArgumentException>(() => BenchmarkOptions.Parse(["--streams", "1"]));
+        Assert.Throws<ArgumentException>(() => BenchmarkOptions.Parse(["--streams", "4,x"]));
     }
 }

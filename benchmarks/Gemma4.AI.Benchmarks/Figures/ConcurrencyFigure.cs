@@ -7,7 +7,8 @@ using Microsoft.Extensions.AI;
 namespace Gemma4.AI.Benchmarks.Figures;
 
 /// <summary>
-/// Aggregate output tokens per second of several concurrent chat-client streams vs one stream alone.
+/// Aggregate output tokens per second of several concurrent chat-client streams vs one stream alone, for each stream
+/// count of the plan (4 by default; <c>--streams 4,16</c>).
 /// </summary>
 /// <remarks>
 /// Each stream has its own short prompt; after a warm-up they sit in the engine's prefix cache, so a rep measures
@@ -20,10 +21,17 @@ internal static class ConcurrencyFigure
     public static async Task RunAsync(BenchmarkContext ctx)
     {
         ArgumentNullException.ThrowIfNull(ctx);
+        foreach (var streams in ctx.Plan.ConcurrentStreams)
+        {
+            await RunAsync(ctx, Math.Min(streams, ctx.ModelOptions.MaxParallelSequences));
+        }
+    }
+
+    private static async Task RunAsync(BenchmarkContext ctx, int streams)
+    {
         var plan = ctx.Plan;
         var sink = ctx.Sink;
         var n = plan.ConcurrentTokens;
-        var streams = Math.Min(plan.Streams, ctx.ModelOptions.MaxParallelSequences);
         sink.Info($"concurrent: {streams} streams of {n} tokens vs 1 stream, {plan.ConcurrentPairs} clean pairs wanted");
         var prompts = Enumerable.Range(0, streams)
             .Select(i => ctx.Prompts.UserMessageDecoding($"Question {i + 1}.", 3000 + i, plan.TgPromptTokens, _ => 0))
@@ -52,13 +60,13 @@ internal static class ConcurrencyFigure
             return new SideValue(total / run.Wall.TotalSeconds, run.Records.All(r => r.Usage.OutputTokens == n));
         }
 
-        var outcome = await ctx.Runner.RunAsync("concurrent", plan.ConcurrentPairs, alternate: true, Single, Concurrent, (s, c) => c / s, ("single", $"concurrent{streams}", "tok/s"));
+        var outcome = await ctx.Runner.RunAsync($"concurrent{streams}", plan.ConcurrentPairs, alternate: true, Single, Concurrent, (s, c) => c / s, ("single", $"concurrent{streams}", "tok/s"));
         var name = $"ratio.concurrent{streams}_vs_single";
         sink.Result(name, outcome.Ratio.Median);
-        sink.Result("tps.single", outcome.A.Median);
+        sink.Result(streams == 4 ? "tps.single" : $"tps.single.vs_concurrent{streams}", outcome.A.Median);
         sink.Result($"tps.concurrent{streams}", outcome.B.Median);
         sink.Spread(name, outcome.Ratio, outcome.Detail);
-        sink.Spread("tps.single", outcome.A, string.Empty);
+        sink.Spread(streams == 4 ? "tps.single" : $"tps.single.vs_concurrent{streams}", outcome.A, string.Empty);
         sink.Spread($"tps.concurrent{streams}", outcome.B, string.Empty);
         sink.Note(string.Create(CultureInfo.InvariantCulture,
             $"concurrent: {n} greedy tokens per stream after a cached {plan.TgPromptTokens}-token prompt; throughput = output tokens / wall time from the first call to the last final update"));
@@ -86,7 +94,7 @@ internal static class ConcurrencyFigure
             return new SideValue(batched, true, string.Create(CultureInfo.InvariantCulture, $"native single stream {single:F2} tok/s"));
         }
 
-        var outcome = await ctx.Runner.RunAsync("concurrent vs native", ctx.Plan.ConcurrentPairs, alternate: true, NativeBatched, ours,
+        var outcome = await ctx.Runner.RunAsync($"concurrent{streams} vs native", ctx.Plan.ConcurrentPairs, alternate: true, NativeBatched, ours,
             (a, b) => b / a, ($"native{streams}", $"chatclient{streams}", "tok/s"));
         var name = $"ratio.concurrent{streams}.chatclient_vs_native";
         ctx.Sink.Result(name, outcome.Ratio.Median);
@@ -121,7 +129,7 @@ internal static class ConcurrencyFigure
             }
         }
 
-        ctx.Sink.Check("concurrent.each_stream_matches_alone", identical == alone.Length,
+        ctx.Sink.Check(alone.Length == 4 ? "concurrent.each_stream_matches_alone" : $"concurrent{alone.Length}.each_stream_matches_alone", identical == alone.Length,
             $"({identical} of {alone.Length} streams identical{(details.Count > 0 ? "; " + string.Join("; ", details) : string.Empty)})");
     }
 }

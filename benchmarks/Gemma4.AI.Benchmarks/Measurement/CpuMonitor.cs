@@ -7,7 +7,7 @@ namespace Gemma4.AI.Benchmarks.Measurement;
 /// <param name="Timestamp">Stopwatch timestamp of the reading.</param>
 /// <param name="MachineBusy">Busy ticks of all CPUs: user, nice, system, irq, softirq and steal (time the hypervisor gave to others).</param>
 /// <param name="Steal">Steal ticks alone.</param>
-/// <param name="Ours">Ticks used by this process and the native loop process.</param>
+/// <param name="Ours">Ticks used by this process and the native loop processes.</param>
 internal readonly record struct CpuSample(long Timestamp, long MachineBusy, long Steal, long Ours);
 
 /// <summary>CPU that other processes took during an interval.</summary>
@@ -30,8 +30,17 @@ internal sealed class CpuMonitor
 
     private readonly int _cores = Environment.ProcessorCount;
 
-    /// <summary>The native loop's process id, whose CPU counts as ours.</summary>
-    public int? ChildProcessId { get; set; }
+    private volatile int[] _children = [];
+
+    /// <summary>The native loop processes, whose CPU counts as ours.</summary>
+    public IReadOnlyList<int> ChildProcessIds => _children;
+
+    /// <summary>Counts a native loop's CPU as ours until the result is disposed.</summary>
+    public IDisposable CountAsOurs(int processId)
+    {
+        _children = [.. _children, processId];
+        return new Removal(this, processId);
+    }
 
     public static bool IsSupported => File.Exists("/proc/stat");
 
@@ -44,7 +53,12 @@ internal sealed class CpuMonitor
         }
 
         var (busy, steal) = ReadMachine();
-        var ours = ReadProcess("/proc/self/stat") + (ChildProcessId is { } pid ? ReadProcess($"/proc/{pid}/stat") : 0);
+        var ours = ReadProcess("/proc/self/stat");
+        foreach (var pid in _children)
+        {
+            ours += ReadProcess($"/proc/{pid}/stat");
+        }
+
         return new CpuSample(timestamp, busy, steal, ours);
     }
 
@@ -80,6 +94,20 @@ internal sealed class CpuMonitor
         catch (IOException)
         {
             return 0; // the process ended
+        }
+    }
+
+    private sealed class Removal(CpuMonitor monitor, int processId) : IDisposable
+    {
+        private bool _done;
+
+        public void Dispose()
+        {
+            if (!_done)
+            {
+                _done = true;
+                monitor._children = [.. monitor._children.Where(p => p != processId)];
+            }
         }
     }
 }

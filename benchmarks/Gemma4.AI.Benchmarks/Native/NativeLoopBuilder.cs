@@ -5,15 +5,17 @@ using System.Text;
 namespace Gemma4.AI.Benchmarks.Native;
 
 /// <summary>
-/// Compiles the native baseline (native/llama_bench_loop.c) with the machine's C compiler against the libllama.so
-/// this process loaded, so both sides run the very same native code. Builds are cached by source and library.
+/// Compiles a native baseline (native/llama_bench_loop.c, native/llama_embed_loop.c) with the machine's C compiler
+/// against the libllama.so this process loaded, so both sides run the very same native code. Builds are cached by
+/// source, shared header and library.
 /// </summary>
 internal static class NativeLoopBuilder
 {
-    public const string SourceFileName = "llama_bench_loop.c";
+    /// <summary>Our declarations of the llama.cpp API, included by every native program.</summary>
+    public const string HeaderFileName = "llama_b10221.h";
 
-    /// <summary>The native source shipped next to the program (copied to the output and publish folders).</summary>
-    public static string SourcePath => Path.Combine(AppContext.BaseDirectory, "native", SourceFileName);
+    /// <summary>The native sources shipped next to the program (copied to the output and publish folders).</summary>
+    public static string SourceDirectory => Path.Combine(AppContext.BaseDirectory, "native");
 
     /// <summary>The folder of the libllama.so loaded into this process (Linux: read from /proc/self/maps).</summary>
     /// <exception cref="PlatformNotSupportedException">Not Linux, or llama.cpp is not loaded yet.</exception>
@@ -36,22 +38,24 @@ internal static class NativeLoopBuilder
         throw new PlatformNotSupportedException("libllama.so is not loaded in this process; load a model first.");
     }
 
-    /// <summary>Compiles (or reuses) the native loop; returns the executable's path.</summary>
+    /// <summary>Compiles (or reuses) a native program; returns the executable's path.</summary>
     /// <param name="compiler">The C compiler command (cc, gcc, clang).</param>
     /// <param name="libraryDirectory">Folder with libllama.so, libggml.so and libggml-base.so.</param>
+    /// <param name="program">The program's name: native/<paramref name="program"/>.c is compiled.</param>
     /// <exception cref="InvalidOperationException">The compiler is missing or failed; the message has its output.</exception>
-    public static string Build(string compiler, string libraryDirectory)
+    public static string Build(string compiler, string libraryDirectory, string program)
     {
-        var source = SourcePath;
-        if (!File.Exists(source))
+        var source = Path.Combine(SourceDirectory, program + ".c");
+        var header = Path.Combine(SourceDirectory, HeaderFileName);
+        if (!File.Exists(source) || !File.Exists(header))
         {
-            throw new InvalidOperationException($"The native loop source is missing: {source}.");
+            throw new InvalidOperationException($"The native loop sources are missing: {source}, {header}.");
         }
 
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            File.ReadAllText(source) + "\n" + libraryDirectory + "\n" + compiler)))[..16];
+            File.ReadAllText(source) + "\n" + File.ReadAllText(header) + "\n" + libraryDirectory + "\n" + compiler)))[..16];
         var outputDirectory = Path.Combine(Path.GetTempPath(), "gemma4-ai-benchmarks", key);
-        var binary = Path.Combine(outputDirectory, "llama_bench_loop");
+        var binary = Path.Combine(outputDirectory, program);
         if (File.Exists(binary))
         {
             return binary;
@@ -68,7 +72,7 @@ internal static class NativeLoopBuilder
         foreach (var arg in new[]
         {
             "-O2", "-std=c11", "-Wall", "-o", temp, source,
-            $"-L{libraryDirectory}", "-lllama", "-lggml", "-lggml-base", $"-Wl,-rpath,{libraryDirectory}",
+            $"-L{libraryDirectory}", "-lllama", "-lggml", "-lggml-base", "-lm", $"-Wl,-rpath,{libraryDirectory}",
         })
         {
             start.ArgumentList.Add(arg);

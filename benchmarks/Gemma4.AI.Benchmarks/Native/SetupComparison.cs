@@ -21,7 +21,7 @@ internal static class SetupComparison
         || line.Contains("compute buffer size", StringComparison.Ordinal);
 
     /// <summary>Compares struct layouts; false (with a CHECK line) when the native declarations are wrong for this library.</summary>
-    public static bool CheckLayouts(NativeLoop native, ResultSink sink)
+    public static bool CheckLayouts(NativeProcess native, ResultSink sink, string checkName = "native.struct_layout_matches_llamasharp")
     {
         ArgumentNullException.ThrowIfNull(native);
         ArgumentNullException.ThrowIfNull(sink);
@@ -39,13 +39,14 @@ internal static class SetupComparison
             .Where(kv => !native.Ready.TryGetValue(kv.Key, out var v) || v != kv.Value.ToString(CultureInfo.InvariantCulture))
             .Select(kv => $"{kv.Key}: native {native.Ready.GetValueOrDefault(kv.Key, "?")} vs LLamaSharp {kv.Value}")
             .ToList();
-        sink.Check("native.struct_layout_matches_llamasharp", mismatches.Count == 0,
+        sink.Check(checkName, mismatches.Count == 0,
             mismatches.Count == 0 ? $"({expected.Count} sizes and offsets)" : string.Join("; ", mismatches));
         return mismatches.Count == 0;
     }
 
     /// <summary>Compares llama.cpp's reports of settings and allocations; prints the differences.</summary>
-    public static void CheckReportedSettings(IReadOnlyCollection<string> ours, IReadOnlyCollection<string> native, ResultSink sink)
+    public static bool CheckReportedSettings(
+        IReadOnlyCollection<string> ours, IReadOnlyCollection<string> native, ResultSink sink, string checkName = "native.same_llamacpp_settings")
     {
         ArgumentNullException.ThrowIfNull(ours);
         ArgumentNullException.ThrowIfNull(native);
@@ -55,9 +56,10 @@ internal static class SetupComparison
         var onlyOurs = Except(a, b);
         var onlyNative = Except(b, a);
         var same = onlyOurs.Count == 0 && onlyNative.Count == 0 && a.Count > 0;
-        sink.Check("native.same_llamacpp_settings", same, same
+        sink.Check(checkName, same, same
             ? $"({a.Count} lines of llama.cpp's context, KV cache and buffer report identical)"
             : $"only .NET: [{string.Join(" | ", onlyOurs)}] only native: [{string.Join(" | ", onlyNative)}]");
+        return same;
     }
 
     private static string Normalize(string line) => string.Join(' ', line.Split(' ', StringSplitOptions.RemoveEmptyEntries));

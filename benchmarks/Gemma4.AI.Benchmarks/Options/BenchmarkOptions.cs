@@ -37,6 +37,7 @@ internal sealed class BenchmarkOptions
           --gpu-layers N          layers to offload (-1 = all; default 0)
           --backend-module PATH   a ggml backend module to load first (e.g. libggml-cuda.so)
           --pairs N               pairs per ratio (overrides the mode)
+          --streams LIST          comma-separated stream counts of the concurrency figure (default 4; e.g. 4,16 on a GPU)
           --tg-tokens N           generated tokens per tg measurement (overrides the mode)
           --doc-tokens N          document size of the turn-2 figure (overrides the mode)
           --only LIST             comma-separated figures: pp,tg,overhead,llamasharp,concurrent,ttft,restore,beside,embeddings,
@@ -66,6 +67,9 @@ internal sealed class BenchmarkOptions
     public string? BackendModule { get; set; }
 
     public int? Pairs { get; set; }
+
+    /// <summary>Stream counts of the concurrency figure (null: the mode's, 4).</summary>
+    public IReadOnlyList<int>? Streams { get; set; }
 
     public int? TgTokens { get; set; }
 
@@ -135,6 +139,13 @@ internal sealed class BenchmarkOptions
                 case "--gpu-layers": o.GpuLayers = Int() is var g and >= -1 ? g : throw new ArgumentException("--gpu-layers must be -1 or more."); break;
                 case "--backend-module": o.BackendModule = Value(); break;
                 case "--pairs": o.Pairs = Positive(a, Int()); break;
+                case "--streams":
+                    var counts = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    o.Streams = counts.Length > 0
+                        ? [.. counts.Select(c => int.TryParse(c, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n is >= 2 and <= 256
+                            ? n : throw new ArgumentException($"--streams takes stream counts from 2 to 256; got '{c}'.")).Distinct().Order()]
+                        : throw new ArgumentException("--streams needs at least one stream count.");
+                    break;
                 case "--tg-tokens": o.TgTokens = Positive(a, Int()); break;
                 case "--doc-tokens": o.DocTokens = Positive(a, Int()); break;
                 case "--only":

@@ -9,10 +9,12 @@ namespace Gemma4.AI.Benchmarks.Options;
 /// <param name="DocTokens">Size of the document in the first user turn of the turn-2 figure.</param>
 /// <param name="TurnPairs">Clean turn-1/turn-2 conversations wanted.</param>
 /// <param name="AnswerTokens">Tokens generated per turn of that conversation.</param>
-/// <param name="Streams">Concurrent streams of the concurrency figure.</param>
+/// <param name="Streams">Sequences of both contexts: the most concurrent streams of the concurrency figure.</param>
 /// <param name="ConcurrentTokens">Tokens each stream generates.</param>
 /// <param name="ConcurrentPairs">Clean single/concurrent pairs wanted.</param>
 /// <param name="ContextSize">Context size of both sides (fits the document conversation and the cached streams).</param>
+/// <param name="EmbeddingTexts">Texts per rep of the embeddings figure on the tiny model (a tenth of them on the EmbeddingGemma 300M shape).</param>
+/// <param name="ConcurrentStreams">The stream counts the concurrency figure measures, each against one stream.</param>
 /// <param name="ColdCheck">Whether to decode turn 2 cold once, in a second context, to compare the greedy outputs.</param>
 /// <param name="ExtraPairBudget">Time into the run after which contaminated pairs are no longer replaced (keeps --quick under 10 minutes).</param>
 internal sealed record BenchmarkPlan(
@@ -28,9 +30,14 @@ internal sealed record BenchmarkPlan(
     int ConcurrentTokens,
     int ConcurrentPairs,
     int ContextSize,
+    int EmbeddingTexts,
+    IReadOnlyList<int> ConcurrentStreams,
     bool ColdCheck,
     TimeSpan ExtraPairBudget)
 {
+    /// <summary>Texts per embeddings rep outside the smoke mode.</summary>
+    public const int EmbeddingTextsDefault = 1000;
+
     /// <summary>Most extra pairs run to replace contaminated ones, as a multiple of the pairs wanted.</summary>
     public const double ExtraPairFactor = 1.0;
 
@@ -42,23 +49,28 @@ internal sealed record BenchmarkPlan(
             BenchmarkMode.Full => new BenchmarkPlan(
                 PpTokens: 512, PpPairs: 10, TgTokens: 128, TgPairs: 10, TgPromptTokens: 64,
                 DocTokens: 16384, TurnPairs: 10, AnswerTokens: 16,
-                Streams: 4, ConcurrentTokens: 128, ConcurrentPairs: 10, ContextSize: 0, ColdCheck: true,
+                Streams: 4, ConcurrentTokens: 128, ConcurrentPairs: 10, ContextSize: 0, EmbeddingTexts: EmbeddingTextsDefault, ConcurrentStreams: [4], ColdCheck: true,
                 ExtraPairBudget: TimeSpan.MaxValue),
             BenchmarkMode.Tiny => new BenchmarkPlan(
                 PpTokens: 512, PpPairs: 3, TgTokens: 32, TgPairs: 3, TgPromptTokens: 32,
                 DocTokens: 1024, TurnPairs: 2, AnswerTokens: 8,
-                Streams: 4, ConcurrentTokens: 16, ConcurrentPairs: 2, ContextSize: 0, ColdCheck: true,
+                Streams: 4, ConcurrentTokens: 16, ConcurrentPairs: 2, ContextSize: 0, EmbeddingTexts: 200, ConcurrentStreams: [4], ColdCheck: true,
                 ExtraPairBudget: TimeSpan.FromMinutes(1)),
             _ => new BenchmarkPlan(
                 PpTokens: 512, PpPairs: 3, TgTokens: 64, TgPairs: 4, TgPromptTokens: 48,
                 DocTokens: 2048, TurnPairs: 2, AnswerTokens: 8,
-                Streams: 4, ConcurrentTokens: 32, ConcurrentPairs: 3, ContextSize: 0, ColdCheck: true,
+                Streams: 4, ConcurrentTokens: 32, ConcurrentPairs: 3, ContextSize: 0, EmbeddingTexts: EmbeddingTextsDefault, ConcurrentStreams: [4], ColdCheck: true,
                 ExtraPairBudget: TimeSpan.FromMinutes(6.5)),
         };
 
         if (options.Pairs is { } pairs)
         {
             plan = plan with { PpPairs = pairs, TgPairs = pairs, TurnPairs = pairs, ConcurrentPairs = pairs };
+        }
+
+        if (options.Streams is { Count: > 0 } streams)
+        {
+            plan = plan with { ConcurrentStreams = streams, Streams = streams.Max() };
         }
 
         plan = plan with

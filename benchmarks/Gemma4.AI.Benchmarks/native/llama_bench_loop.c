@@ -9,9 +9,9 @@
  *
  * Built at benchmark time with the machine's C compiler against the same libllama.so the .NET side loads:
  *   cc -O2 -std=c11 -o llama_bench_loop llama_bench_loop.c -L<dir> -lllama -lggml -Wl,-rpath,<dir>
- * It needs no llama.cpp headers: the few declarations below are written from llama.h of llama.cpp b10221
- * (815a2a5915f22ce6a760c676389c5dfe8535c08f), the version LLamaSharp 0.30.0 bundles. The struct layouts are
- * printed at start-up (READY line) so the caller can check them against LLamaSharp's own definitions.
+ * It needs no llama.cpp headers: llama_b10221.h declares the few functions and structs of llama.cpp b10221 it uses.
+ * The struct layouts are printed at start-up (READY line) so the caller can check them against LLamaSharp's own
+ * definitions.
  *
  * Two modes:
  *   standalone (default): warm-up, then --reps repetitions of pp<N> and tg<N>; prints "RESULT <name> <value>" lines.
@@ -29,130 +29,11 @@
  *   Errors answer "ERR <message>".
  */
 #define _POSIX_C_SOURCE 200809L
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-/* ---- Minimal declarations of the llama.cpp b10221 C API (our own, from the public header's documentation). ---- */
-
-typedef int32_t llama_token;
-typedef int32_t llama_pos;
-typedef int32_t llama_seq_id;
-struct llama_model;
-struct llama_context;
-struct llama_vocab;
-struct llama_memory_i;
-typedef struct llama_memory_i *llama_memory_t;
-
-typedef bool (*llama_progress_cb)(float progress, void *user_data);
-typedef void (*ggml_log_cb)(int level, const char *text, void *user_data);
-
-struct llama_batch {
-    int32_t n_tokens;
-    llama_token *token;
-    float *embd;
-    llama_pos *pos;
-    int32_t *n_seq_id;
-    llama_seq_id **seq_id;
-    int8_t *logits;
-};
-
-enum { LOAD_MODE_NONE = 0, LOAD_MODE_MMAP = 1 };
-enum { SPLIT_MODE_NONE = 0, SPLIT_MODE_LAYER = 1 };
-enum { FLASH_ATTN_AUTO = -1, FLASH_ATTN_DISABLED = 0, FLASH_ATTN_ENABLED = 1 };
-enum { GGML_TYPE_F16 = 1 };
-enum { GGML_LOG_LEVEL_WARN = 3, GGML_LOG_LEVEL_CONT = 5 };
-
-struct llama_model_params {
-    void **devices;
-    const void *tensor_buft_overrides;
-    int32_t n_gpu_layers;
-    int32_t split_mode;
-    int32_t load_mode;
-    int32_t main_gpu;
-    const float *tensor_split;
-    llama_progress_cb progress_callback;
-    void *progress_callback_user_data;
-    const void *kv_overrides;
-    bool vocab_only;
-    bool check_tensors;
-    bool use_extra_bufts;
-    bool no_host;
-    bool no_alloc;
-    bool load_mtp;
-};
-
-struct llama_context_params {
-    uint32_t n_ctx;
-    uint32_t n_batch;
-    uint32_t n_ubatch;
-    uint32_t n_seq_max;
-    uint32_t n_rs_seq;
-    uint32_t n_outputs_max;
-    int32_t n_threads;
-    int32_t n_threads_batch;
-    int32_t ctx_type;
-    int32_t rope_scaling_type;
-    int32_t pooling_type;
-    int32_t attention_type;
-    int32_t flash_attn_type;
-    float rope_freq_base;
-    float rope_freq_scale;
-    float yarn_ext_factor;
-    float yarn_attn_factor;
-    float yarn_beta_fast;
-    float yarn_beta_slow;
-    uint32_t yarn_orig_ctx;
-    float defrag_thold;
-    void *cb_eval;
-    void *cb_eval_user_data;
-    int32_t type_k;
-    int32_t type_v;
-    void *abort_callback;
-    void *abort_callback_data;
-    bool embeddings;
-    bool offload_kqv;
-    bool no_perf;
-    bool op_offload;
-    bool swa_full;
-    bool kv_unified;
-    void *samplers;
-    size_t n_samplers;
-    struct llama_context *ctx_other;
-};
-
-extern void llama_backend_init(void);
-extern void llama_backend_free(void);
-extern void llama_log_set(ggml_log_cb callback, void *user_data);
-extern const char *llama_print_system_info(void);
-extern struct llama_model_params llama_model_default_params(void);
-extern struct llama_context_params llama_context_default_params(void);
-extern struct llama_model *llama_model_load_from_file(const char *path, struct llama_model_params params);
-extern void llama_model_free(struct llama_model *model);
-extern struct llama_context *llama_init_from_model(struct llama_model *model, struct llama_context_params params);
-extern void llama_free(struct llama_context *ctx);
-extern const struct llama_vocab *llama_model_get_vocab(const struct llama_model *model);
-extern int32_t llama_vocab_n_tokens(const struct llama_vocab *vocab);
-extern llama_token llama_vocab_bos(const struct llama_vocab *vocab);
-extern uint32_t llama_n_ctx(const struct llama_context *ctx);
-extern struct llama_batch llama_batch_init(int32_t n_tokens, int32_t embd, int32_t n_seq_max);
-extern void llama_batch_free(struct llama_batch batch);
-extern int32_t llama_decode(struct llama_context *ctx, struct llama_batch batch);
-extern float *llama_get_logits_ith(struct llama_context *ctx, int32_t i);
-extern void llama_synchronize(struct llama_context *ctx);
-extern llama_memory_t llama_get_memory(const struct llama_context *ctx);
-extern void llama_memory_clear(llama_memory_t mem, bool data);
-extern void llama_memory_seq_cp(llama_memory_t mem, llama_seq_id src, llama_seq_id dst, llama_pos p0, llama_pos p1);
-/* From libggml.so: backend modules (e.g. a CUDA build) and the device list. */
-extern void *ggml_backend_load(const char *path);
-extern size_t ggml_backend_dev_count(void);
-extern void *ggml_backend_dev_get(size_t index);
-extern const char *ggml_backend_dev_name(void *device);
-extern const char *ggml_backend_dev_description(void *device);
+#include "llama_b10221.h"
 
 /* ---- Settings ---- */
 
@@ -190,28 +71,6 @@ struct state {
     bool primed;
 };
 
-static int log_all;
-
-static void on_log(int level, const char *text, void *user_data) {
-    static int last_level;
-    (void)user_data;
-    if (level == GGML_LOG_LEVEL_CONT) {
-        level = last_level;
-    } else {
-        last_level = level;
-    }
-
-    if (log_all || level >= GGML_LOG_LEVEL_WARN) {
-        fputs(text, stderr);
-    }
-}
-
-static int64_t now_us(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 static int usage(void) {
     fprintf(stderr,
             "usage: llama_bench_loop -m MODEL [-t THREADS] [-tb BATCH_THREADS] [-c CTX] [-b BATCH] [-ub UBATCH]\n"
@@ -242,9 +101,7 @@ static int parse_args(int argc, char **argv, struct settings *s) {
         else if (TAKE("-n")) s->n_gen = atoi(v);
         else if (TAKE("-r")) s->reps = atoi(v);
         else if (TAKE("-fa")) {
-            s->flash_attn = strcmp(v, "on") == 0 ? FLASH_ATTN_ENABLED
-                          : strcmp(v, "off") == 0 ? FLASH_ATTN_DISABLED
-                          : strcmp(v, "auto") == 0 ? FLASH_ATTN_AUTO : -2;
+            s->flash_attn = parse_flash_attn(v);
             if (s->flash_attn == -2) return usage();
         } else if (TAKE("--sample")) {
             if (strcmp(v, "argmax") != 0 && strcmp(v, "none") != 0) return usage();
@@ -492,16 +349,6 @@ static int serve(struct state *st, int n_seq_max) {
     return 0;
 }
 
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n) {
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /* llama-bench style: a prompt of BOS + pseudo-random tokens; pp and tg timed separately, after one warm-up. */
 static int standalone(struct state *st, const struct settings *s, const struct llama_vocab *vocab) {
     char err[256];
@@ -547,30 +394,9 @@ int main(int argc, char **argv) {
     log_all = s.log_all;
     setvbuf(stdout, NULL, _IOLBF, 0);
 
-    llama_log_set(on_log, NULL);
-    llama_backend_init();
-    if (s.backend_module != NULL && ggml_backend_load(s.backend_module) == NULL) {
-        fprintf(stderr, "error: ggml_backend_load failed for %s\n", s.backend_module);
-        return 1;
-    }
-
-    for (size_t i = 0; i < ggml_backend_dev_count(); i++) {
-        void *dev = ggml_backend_dev_get(i);
-        printf("DEVICE %s %s\n", ggml_backend_dev_name(dev), ggml_backend_dev_description(dev));
-    }
-    printf("SYSINFO %s\n", llama_print_system_info());
-
-    struct llama_model_params mp = llama_model_default_params();
-    mp.n_gpu_layers = s.gpu_layers;
-    mp.split_mode = SPLIT_MODE_LAYER;
-    mp.main_gpu = 0;
-    mp.load_mode = LOAD_MODE_MMAP;
-    mp.vocab_only = false;
-    struct llama_model *model = llama_model_load_from_file(s.model, mp);
-    if (model == NULL) {
-        fprintf(stderr, "error: cannot load %s\n", s.model);
-        return 1;
-    }
+    if (init_backends(s.backend_module) != 0) return 1;
+    struct llama_model *model = load_model(s.model, s.gpu_layers);
+    if (model == NULL) return 1;
 
     struct llama_context_params cp = llama_context_default_params();
     cp.n_ctx = (uint32_t)s.ctx;
@@ -600,14 +426,11 @@ int main(int argc, char **argv) {
     /* The same marker on stderr first: a reader of both pipes then knows it has every log line of the set-up. */
     fprintf(stderr, "READY\n");
     fflush(stderr);
-    printf("READY vocab=%d ctx=%u batch=%d ubatch=%d seq=%d threads=%d/%d fa=%d swa_full=%d ngl=%d sample=%s "
-           "sizeof_mparams=%zu off_mparams_load_mode=%zu off_mparams_kv_overrides=%zu "
-           "sizeof_cparams=%zu off_cparams_n_threads=%zu off_cparams_type_k=%zu off_cparams_samplers=%zu\n",
+    printf("READY vocab=%d ctx=%u batch=%d ubatch=%d seq=%d threads=%d/%d fa=%d swa_full=%d ngl=%d sample=%s ",
            st.n_vocab, llama_n_ctx(ctx), s.batch, s.ubatch, s.seq_max, s.threads, s.batch_threads, s.flash_attn,
-           s.swa_full, s.gpu_layers, s.sample_argmax ? "argmax" : "none", sizeof(struct llama_model_params),
-           offsetof(struct llama_model_params, load_mode), offsetof(struct llama_model_params, kv_overrides),
-           sizeof(struct llama_context_params), offsetof(struct llama_context_params, n_threads),
-           offsetof(struct llama_context_params, type_k), offsetof(struct llama_context_params, samplers));
+           s.swa_full, s.gpu_layers, s.sample_argmax ? "argmax" : "none");
+    print_layouts();
+    printf("\n");
 
     int rc = s.serve ? serve(&st, s.seq_max) : standalone(&st, &s, vocab);
 

@@ -10,7 +10,7 @@ internal sealed class ChatCompletionRequest
 
     [JsonPropertyName("messages")] public List<WireMessage?>? Messages { get; set; }
 
-    [JsonPropertyName("tools")] public List<WireTool>? Tools { get; set; }
+    [JsonPropertyName("tools")] public List<WireTool?>? Tools { get; set; }
 
     /// <summary>"none", "auto", "required", or {"type":"function","function":{"name":…}}.</summary>
     [JsonPropertyName("tool_choice")] public JsonElement? ToolChoice { get; set; }
@@ -60,7 +60,7 @@ internal sealed class WireMessage
 
     [JsonPropertyName("reasoning_content")] public string? ReasoningContent { get; set; }
 
-    [JsonPropertyName("tool_calls")] public List<WireToolCall>? ToolCalls { get; set; }
+    [JsonPropertyName("tool_calls")] public List<WireToolCall?>? ToolCalls { get; set; }
 
     [JsonPropertyName("tool_call_id")] public string? ToolCallId { get; set; }
 }

@@ -54,9 +54,10 @@ internal static class ChatCompletionsEndpoint
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Headers are gone: report in-band, as OpenAI does, and end the stream without [DONE].
+            var error = OpenAIExceptionMap.Classify(ex) ?? new OpenAIError(500, ex.Message);
             await events.WriteAsync(json =>
             {
-                OpenAIErrors.Write(json, ex.Message, "server_error");
+                OpenAIErrors.Write(json, error);
                 return true;
             }, cancellationToken);
             return;

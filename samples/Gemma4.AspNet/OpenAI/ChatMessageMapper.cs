@@ -52,7 +52,7 @@ internal static class ChatMessageMapper
         foreach (var (call, j) in (m.ToolCalls ?? []).Select((c, j) => (c, j)))
         {
             var callParam = $"{param}.tool_calls[{j}]";
-            if (call.Function?.Name is not { Length: > 0 } name || call.Id is not { Length: > 0 } id)
+            if (call?.Function?.Name is not { Length: > 0 } name || call.Id is not { Length: > 0 } id)
             {
                 throw new OpenAIRequestException("A tool call needs an id and a function name.", callParam);
             }
@@ -70,43 +70,59 @@ internal static class ChatMessageMapper
             throw new OpenAIRequestException("A tool message needs the tool_call_id it answers.", param + ".tool_call_id");
         }
 
-        // A JSON result keeps its structure in the Gemma prompt; anything else is a string.
+        // A JSON result keeps its structure in the Gemma prompt; anything else (including JSON whose strings are not
+        // valid Unicode) stays the text it is.
         var text = Text(m.Content, param);
         object? result = text;
-        if (text.Length > 0 && text[0] is '{' or '[')
+        if (text.Length > 0 && text[0] is '{' or '[' && TryParse(text) is { } json)
         {
-            try
+            using (json)
             {
-                result = JsonSerializer.Deserialize<JsonElement>(text);
-            }
-            catch (JsonException)
-            {
+                if (WireText.Find(json.RootElement, null) is null)
+                {
+                    result = json.RootElement.Clone();
+                }
             }
         }
 
         return new ChatMessage(ChatRole.Tool, [new FunctionResultContent(id, result)]);
     }
 
-    private static Dictionary<string, object?>? Arguments(string? json, string param)
+    /// <summary>Tool call arguments: a JSON object as text (OpenAI's wire form), or empty for none.</summary>
+    private static Dictionary<string, object?> Arguments(string? text, string param)
     {
-        if (string.IsNullOrWhiteSpace(json))
+        var field = param + ".function.arguments";
+        if (string.IsNullOrWhiteSpace(text))
         {
             return [];
         }
 
+        using var json = TryParse(text) ?? throw new OpenAIRequestException("Tool call arguments must be a JSON object; this text is not valid JSON.", field);
+        if (json.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            throw new OpenAIRequestException($"Tool call arguments must be a JSON object; got {WireBody.Describe(json.RootElement.ValueKind)}.", field);
+        }
+
+        WireText.EnsureValid(json.RootElement, field);
+        return json.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value.Clone(), StringComparer.Ordinal);
+    }
+
+    private static JsonDocument? TryParse(string text)
+    {
         try
         {
-            return JsonSerializer.Deserialize<Dictionary<string, object?>>(json);
+            return JsonDocument.Parse(text);
         }
-        catch (JsonException ex)
+        catch (JsonException)
         {
-            throw new OpenAIRequestException($"Tool call arguments must be a JSON object: {ex.Message}", param + ".function.arguments");
+            return null;
         }
     }
 
     /// <summary>A string, null, or an array of text parts (images and audio are refused: this server runs text only).</summary>
     private static string Text(JsonElement? content, string param)
     {
+        var field = param + ".content";
         if (content is not { } c || c.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
         {
             return string.Empty;
@@ -119,16 +135,26 @@ internal static class ChatMessageMapper
 
         if (c.ValueKind != JsonValueKind.Array)
         {
-            throw new OpenAIRequestException("'content' must be a string or an array of parts.", param + ".content");
+            throw new OpenAIRequestException($"'content' must be a string or an array of parts; got {WireBody.Describe(c.ValueKind)}.", field);
         }
 
         var parts = new List<string>();
         foreach (var part in c.EnumerateArray())
         {
-            var type = part.TryGetProperty("type", out var t) ? t.GetString() : null;
-            if (type != "text" || !part.TryGetProperty("text", out var text) || text.ValueKind != JsonValueKind.String)
+            var partParam = WirePath.Index(field, parts.Count);
+            if (part.ValueKind != JsonValueKind.Object || !part.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
             {
-                throw new OpenAIRequestException($"Content parts of type '{type}' are not supported; this server takes text only.", param + ".content");
+                throw new OpenAIRequestException("Each content part must be an object with a string 'type'.", partParam);
+            }
+
+            if (type.GetString() != "text")
+            {
+                throw new OpenAIRequestException($"Content parts of type '{type.GetString()}' are not supported; this server takes text only.", field);
+            }
+
+            if (!part.TryGetProperty("text", out var text) || text.ValueKind != JsonValueKind.String)
+            {
+                throw new OpenAIRequestException("A text part needs a string 'text'.", partParam + ".text");
             }
 
             parts.Add(text.GetString()!);

@@ -63,7 +63,7 @@ internal static class ChatOptionsMapper
         _ => throw new OpenAIRequestException("'stop' must be a string or an array of strings.", "stop"),
     };
 
-    private static List<AITool>? Tools(List<WireTool>? tools)
+    private static List<AITool>? Tools(List<WireTool?>? tools)
     {
         if (tools is null || tools.Count == 0)
         {
@@ -74,13 +74,25 @@ internal static class ChatOptionsMapper
         for (var i = 0; i < tools.Count; i++)
         {
             var tool = tools[i];
-            if (tool.Type != "function" || tool.Function?.Name is not { Length: > 0 } name)
+            var param = WirePath.Index("tools", i);
+            if (tool is null || tool.Type != "function" || tool.Function?.Name is not { } name)
             {
-                throw new OpenAIRequestException("Each tool must be {\"type\":\"function\",\"function\":{\"name\":…}}.", $"tools[{i}]");
+                throw new OpenAIRequestException("Each tool must be {\"type\":\"function\",\"function\":{\"name\":…}}.", param);
+            }
+
+            if (!ToolNames.IsValid(name))
+            {
+                throw new OpenAIRequestException($"Tool name '{name}' is invalid: {ToolNames.Rule}.", param + ".function.name");
+            }
+
+            if (tool.Function.Parameters is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null) } parameters)
+            {
+                throw new OpenAIRequestException($"'parameters' must be a JSON Schema object; got {WireBody.Describe(parameters.ValueKind)}.", param + ".function.parameters");
             }
 
             // Declarations only: the caller runs its tools; this server never invokes anything.
-            result.Add(AIFunctionFactory.CreateDeclaration(name, tool.Function.Description, tool.Function.Parameters ?? EmptyParameters));
+            var schema = tool.Function.Parameters is { ValueKind: JsonValueKind.Object } p ? p : EmptyParameters;
+            result.Add(AIFunctionFactory.CreateDeclaration(name, tool.Function.Description, schema));
         }
 
         return result;
@@ -104,7 +116,8 @@ internal static class ChatOptionsMapper
             };
         }
 
-        if (c.ValueKind == JsonValueKind.Object && c.TryGetProperty("function", out var f) && f.TryGetProperty("name", out var n) && n.GetString() is { Length: > 0 } name)
+        if (c.ValueKind == JsonValueKind.Object && c.TryGetProperty("function", out var f) && f.ValueKind == JsonValueKind.Object
+            && f.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String && n.GetString() is { Length: > 0 } name)
         {
             return ChatToolMode.RequireSpecific(name);
         }

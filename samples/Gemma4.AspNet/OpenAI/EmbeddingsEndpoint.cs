@@ -23,19 +23,13 @@ internal static class EmbeddingsEndpoint
             var other => throw new OpenAIRequestException($"Unknown encoding_format '{other}' (float or base64).", "encoding_format"),
         };
 
-        GeneratedEmbeddings<Embedding<float>> embeddings;
-        try
+        var width = generator.GetService<Gemma4EmbeddingGenerator>()?.ModelDimensions;
+        if (request.Dimensions is < 1 || request.Dimensions > width)
         {
-            embeddings = await generator.GenerateAsync(inputs, new EmbeddingGenerationOptions { Dimensions = request.Dimensions }, cancellationToken);
+            throw new OpenAIRequestException($"'dimensions' must be between 1 and the model's width {width}; got {request.Dimensions}.", "dimensions");
         }
-        catch (Gemma4EmbeddingInputTooLongException ex)
-        {
-            throw new OpenAIRequestException(ex.Message, "input", code: "context_length_exceeded");
-        }
-        catch (ArgumentOutOfRangeException ex)
-        {
-            throw new OpenAIRequestException(ex.Message, "dimensions");
-        }
+
+        var embeddings = await generator.GenerateAsync(inputs, new EmbeddingGenerationOptions { Dimensions = request.Dimensions }, cancellationToken);
 
         context.Response.ContentType = "application/json";
         await using var json = new Utf8JsonWriter(context.Response.Body, WireJson.WriterOptions);
@@ -84,8 +78,16 @@ internal static class EmbeddingsEndpoint
             { ValueKind: JsonValueKind.Array } => throw new OpenAIRequestException("'input' must be a string or an array of strings (token arrays are not supported).", "input"),
             _ => throw new OpenAIRequestException("'input' is required: a string or an array of strings.", "input"),
         };
-        return inputs.Count is 0 or > MaxInputs
-            ? throw new OpenAIRequestException($"'input' must hold 1 to {MaxInputs} strings; got {inputs.Count}.", "input")
-            : inputs;
+        if (inputs.Count is 0 or > MaxInputs)
+        {
+            throw new OpenAIRequestException($"'input' must hold 1 to {MaxInputs} strings; got {inputs.Count}.", "input");
+        }
+
+        // OpenAI refuses empty strings too: an empty text has no meaning to embed.
+        var empty = inputs.IndexOf(string.Empty);
+        return empty < 0 ? inputs
+            : input!.Value.ValueKind == JsonValueKind.Array
+                ? throw new OpenAIRequestException($"'input' must not contain empty strings; item {empty} is empty.", WirePath.Index("input", empty))
+                : throw new OpenAIRequestException("'input' must not be an empty string.", "input");
     }
 }

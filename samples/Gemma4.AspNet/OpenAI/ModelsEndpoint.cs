@@ -5,34 +5,50 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Gemma4.AspNet.OpenAI;
 
-/// <summary><c>GET /v1/models</c>: the chat model and, when configured, the embedding model.</summary>
+/// <summary><c>GET /v1/models</c> and <c>GET /v1/models/{id}</c>: the chat model and, when configured, the embedding model.</summary>
 internal static class ModelsEndpoint
 {
-    public static async Task HandleAsync(HttpContext context)
+    public static async Task ListAsync(HttpContext context)
     {
-        var services = context.RequestServices;
-        var ids = new List<string?>
-        {
-            services.GetRequiredService<IChatClient>().GetService<ChatClientMetadata>()?.DefaultModelId,
-            services.GetService<IEmbeddingGenerator<string, Embedding<float>>>()?.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId,
-        };
-
         context.Response.ContentType = "application/json";
         await using var json = new Utf8JsonWriter(context.Response.Body, WireJson.WriterOptions);
         json.WriteStartObject();
         json.WriteString("object", "list");
         json.WriteStartArray("data");
-        foreach (var id in ids.OfType<string>().Distinct())
+        foreach (var id in Ids(context.RequestServices))
         {
-            json.WriteStartObject();
-            json.WriteString("id", id);
-            json.WriteString("object", "model");
-            json.WriteNumber("created", 0);
-            json.WriteString("owned_by", "gemma4-ai");
-            json.WriteEndObject();
+            WriteModel(json, id);
         }
 
         json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    public static async Task RetrieveAsync(HttpContext context, string id)
+    {
+        if (!Ids(context.RequestServices).Contains(id, StringComparer.Ordinal))
+        {
+            throw new OpenAIRequestException($"The model '{id}' does not exist.", "model", 404, "model_not_found");
+        }
+
+        context.Response.ContentType = "application/json";
+        await using var json = new Utf8JsonWriter(context.Response.Body, WireJson.WriterOptions);
+        WriteModel(json, id);
+    }
+
+    private static IEnumerable<string> Ids(IServiceProvider services) => new[]
+    {
+        services.GetRequiredService<IChatClient>().GetService<ChatClientMetadata>()?.DefaultModelId,
+        services.GetService<IEmbeddingGenerator<string, Embedding<float>>>()?.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId,
+    }.OfType<string>().Distinct(StringComparer.Ordinal);
+
+    private static void WriteModel(Utf8JsonWriter json, string id)
+    {
+        json.WriteStartObject();
+        json.WriteString("id", id);
+        json.WriteString("object", "model");
+        json.WriteNumber("created", 0);
+        json.WriteString("owned_by", "gemma4-ai");
         json.WriteEndObject();
     }
 }

@@ -58,7 +58,7 @@ public sealed class Gemma4EmbeddingGeneratorOptions
 
         // One pooled output per sequence in one decode: llama.cpp aborts the process when the batch cannot hold them.
         Require(MaxParallelSequences <= BatchSize, nameof(MaxParallelSequences), MaxParallelSequences, $"at most BatchSize ({BatchSize})");
-        Require(Threads is null or >= 1, nameof(Threads), Threads, "at least 1 (or null)");
+        Require(ThreadLimit.IsValid(Threads), nameof(Threads), Threads, ThreadLimit.Expected("the model's Threads"));
         Require(Dimensions is null or >= 1, nameof(Dimensions), Dimensions, "at least 1 (or null for the model's width)");
         Require(Enum.IsDefined(Task), nameof(Task), Task, "a Gemma4EmbeddingTask value");
         Require(Enum.IsDefined(Truncation), nameof(Truncation), Truncation, "a Gemma4EmbeddingTruncation value");

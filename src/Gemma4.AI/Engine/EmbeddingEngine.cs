@@ -92,22 +92,8 @@ internal sealed partial class EmbeddingEngine : EngineLoop
             KVUnified = true,
         };
         parameters.ToLlamaContextParams(out var contextParams);
-        SafeLLamaContextHandle context;
-        try
-        {
-            context = SafeLLamaContextHandle.Create(weights.NativeHandle, contextParams);
-        }
-        catch (LLama.Exceptions.RuntimeError ex)
-        {
-            throw new InvalidOperationException(
-                $"llama.cpp could not create an embedding context of {settings.BatchSize} tokens and {settings.MaxSequences} sequences: {ex.Message}", ex);
-        }
-
-        if (context.IsInvalid)
-        {
-            throw new InvalidOperationException(
-                $"llama.cpp could not create an embedding context of {settings.BatchSize} tokens and {settings.MaxSequences} sequences.");
-        }
+        var context = NativeContext.Create(weights.NativeHandle, contextParams, (reason, inner) => new InvalidOperationException(
+            $"llama.cpp could not create an embedding context of {settings.BatchSize} tokens and {settings.MaxSequences} sequences: {reason}", inner));
 
         try
         {

@@ -15,10 +15,19 @@ internal static class Gemma4MessageMapper
     /// The template's <c>tools</c>: every <see cref="AIFunctionDeclaration"/> in <see cref="ChatOptions.Tools"/>, or none
     /// when <see cref="ChatOptions.ToolMode"/> is <see cref="ChatToolMode.None"/> (the model must not call them).
     /// </summary>
-    public static List<TemplateTool> ToTemplateTools(ChatOptions? options) => options?.ToolMode is NoneChatToolMode ? [] :
-        options?.Tools?.OfType<AIFunctionDeclaration>()
+    /// <exception cref="ArgumentException">A function's name cannot round-trip through the call syntax (<see cref="Gemma4ToolName"/>), or two share one.</exception>
+    public static List<TemplateTool> ToTemplateTools(ChatOptions? options)
+    {
+        if (options?.ToolMode is NoneChatToolMode || options?.Tools is not { Count: > 0 } tools)
+        {
+            return [];
+        }
+
+        Gemma4ToolName.Validate(tools);
+        return tools.OfType<AIFunctionDeclaration>()
             .Select(f => new TemplateTool(f.Name, f.Description ?? string.Empty, TemplateValueConverter.FromJson(f.JsonSchema)))
-            .ToList() ?? [];
+            .ToList();
+    }
 
     /// <summary>The template's <c>messages</c>.</summary>
     /// <exception cref="ArgumentException">A message is null.</exception>

@@ -141,8 +141,14 @@ public sealed partial class Gemma4Model : IDisposable
     /// <param name="loggerFactory">Receives load, cache and llama.cpp log messages.</param>
     /// <param name="progress">Receives load progress from 0 to 1.</param>
     /// <param name="cancellationToken">Cancels the load.</param>
-    /// <exception cref="ArgumentException">An option is invalid.</exception>
-    /// <exception cref="Gemma4ModelLoadException">The file is missing, not a GGUF, truncated, not Gemma 4, or llama.cpp refused it.</exception>
+    /// <exception cref="ArgumentException">
+    /// An option is invalid, or does not suit the model: <see cref="Gemma4ModelOptions.ContextSize"/> beyond the model's
+    /// trained context or, on the CPU, beyond what the machine's memory holds.
+    /// </exception>
+    /// <exception cref="Gemma4ModelLoadException">
+    /// The file is missing, not a GGUF, truncated, not Gemma 4, or llama.cpp refused it (the message gives llama.cpp's
+    /// reason); nothing stays loaded.
+    /// </exception>
     public static async Task<Gemma4Model> LoadAsync(
         Gemma4ModelOptions options,
         ILoggerFactory? loggerFactory = null,
@@ -177,6 +183,7 @@ public sealed partial class Gemma4Model : IDisposable
         }
 
         var info = Gemma4GgufPreflight.Validate(options.ModelPath);
+        options.ValidateFor(info, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
         var projectorInfo = PreflightProjector(options, info);
         var parameters = ToModelParams(options, info);
 
@@ -194,11 +201,12 @@ public sealed partial class Gemma4Model : IDisposable
             throw new Gemma4ModelLoadException(options.ModelPath, $"llama.cpp could not load the weights: {ex.Message}", ex);
         }
 
+        SafeLLamaContextHandle? context = null;
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
             // Embedding models get their contexts from Gemma4EmbeddingGenerator; only generative models get a decode loop.
-            var context = info.IsEmbeddingModel ? null : CreateContext(weights, parameters, options);
+            context = info.IsEmbeddingModel ? null : CreateContext(weights, parameters, options.ModelPath);
             var model = new Gemma4Model(options, info, weights, context, loggerFactory) { Devices = devices };
             if (projectorInfo is not null)
             {
@@ -213,11 +221,20 @@ public sealed partial class Gemma4Model : IDisposable
                 }
             }
 
-            Log.Loaded(logger, model.ModelId, info.Architecture, info.Quantization, model.ContextSize, options.MaxParallelSequences);
+            if (info.IsEmbeddingModel)
+            {
+                Log.LoadedForEmbeddings(logger, model.ModelId, info.Architecture, info.Quantization, info.EmbeddingLength);
+            }
+            else
+            {
+                Log.Loaded(logger, model.ModelId, info.Architecture, info.Quantization, model.ContextSize, options.MaxParallelSequences);
+            }
             return model;
         }
         catch
         {
+            // Every failure path frees what was made: a context holds a reference that keeps the weights alive.
+            context?.Dispose();
             weights.Dispose();
             throw;
         }
@@ -421,26 +438,12 @@ public sealed partial class Gemma4Model : IDisposable
         _ => GGMLType.GGML_TYPE_F16,
     };
 
-    private static SafeLLamaContextHandle CreateContext(LLamaWeights weights, ModelParams parameters, Gemma4ModelOptions options)
+    /// <summary>Creates the generation context; on failure nothing holds the weights and the message gives llama.cpp's reason.</summary>
+    internal static SafeLLamaContextHandle CreateContext(LLamaWeights weights, ModelParams parameters, string modelPath)
     {
         parameters.ToLlamaContextParams(out var contextParams);
-        SafeLLamaContextHandle context;
-        try
-        {
-            context = SafeLLamaContextHandle.Create(weights.NativeHandle, contextParams);
-        }
-        catch (LLama.Exceptions.RuntimeError ex)
-        {
-            throw new Gemma4ModelLoadException(options.ModelPath,
-                $"llama.cpp could not create a context of {options.ContextSize} tokens (out of memory, or an unsupported KV cache type): {ex.Message}", ex);
-        }
-
-        if (context.IsInvalid)
-        {
-            throw new Gemma4ModelLoadException(options.ModelPath, $"llama.cpp could not create a context of {options.ContextSize} tokens.");
-        }
-
-        return context;
+        return NativeContext.Create(weights.NativeHandle, contextParams, (reason, inner) => new Gemma4ModelLoadException(modelPath,
+            $"llama.cpp could not create a context of {parameters.ContextSize} tokens and {parameters.SeqMax} sequences: {reason}", inner));
     }
 
     private static partial class Log
@@ -448,7 +451,11 @@ public sealed partial class Gemma4Model : IDisposable
         [LoggerMessage(1, LogLevel.Information, "Loaded {ModelId} ({Architecture}, {Quantization}) with a {ContextSize}-token context and {Sequences} parallel sequences.")]
         public static partial void Loaded(ILogger logger, string modelId, string architecture, string quantization, int contextSize, int sequences);
 
-        [LoggerMessage(2, LogLevel.Information, "Loaded the projector {ProjectorPath} (images: {Images}, audio: {Audio}).")]
+        // An embedding model has no generation context: its contexts belong to each Gemma4EmbeddingGenerator.
+        [LoggerMessage(2, LogLevel.Information, "Loaded {ModelId} ({Architecture}, {Quantization}) for {Dimensions}-dimensional embeddings.")]
+        public static partial void LoadedForEmbeddings(ILogger logger, string modelId, string architecture, string quantization, int dimensions);
+
+        [LoggerMessage(3, LogLevel.Information, "Loaded the projector {ProjectorPath} (images: {Images}, audio: {Audio}).")]
         public static partial void ProjectorLoaded(ILogger logger, string projectorPath, bool images, bool audio);
     }
 }

@@ -41,13 +41,17 @@ public sealed class Gemma4ModelOptions
     /// <summary>Longest audio clip, in seconds, that a request may send (25 tokens per second). Default 600.</summary>
     public int MaxAudioSeconds { get; set; } = 600;
 
-    /// <summary>KV cache size in tokens, shared by all parallel sequences. Default 8192; up to the model's trained context (131072 for E2B/E4B, 262144 for larger sizes).</summary>
+    /// <summary>
+    /// KV cache size in tokens, shared by all parallel sequences. Default 8192; at least 16 and at most the model's trained
+    /// context (131072 for E2B/E4B, 262144 for larger sizes). Loading refuses a larger value, and, when the model runs on
+    /// the CPU, one whose KV cache and compute buffers (<see cref="Gemma4MemoryEstimator"/>) exceed the machine's memory.
+    /// </summary>
     public int ContextSize { get; set; } = 8192;
 
-    /// <summary>Threads for generation; null uses every logical core.</summary>
+    /// <summary>Threads for generation; null uses every logical core. At most 4 × the logical processor count.</summary>
     public int? Threads { get; set; }
 
-    /// <summary>Threads for prompt processing; null uses <see cref="Threads"/>.</summary>
+    /// <summary>Threads for prompt processing; null uses <see cref="Threads"/>. At most 4 × the logical processor count.</summary>
     public int? BatchThreads { get; set; }
 
     /// <summary>Most tokens decoded in one step (llama.cpp n_batch). Default 2048.</summary>
@@ -56,7 +60,10 @@ public sealed class Gemma4ModelOptions
     /// <summary>llama.cpp's physical batch (n_ubatch). Default 512.</summary>
     public int MicroBatchSize { get; set; } = 512;
 
-    /// <summary>Requests decoded together, each in its own sequence; also how many finished conversations stay cached for prefix reuse. Default 4.</summary>
+    /// <summary>
+    /// Requests decoded together, each in its own sequence; also how many finished conversations stay cached for prefix
+    /// reuse. Default 4; between 1 and 256, and at most <see cref="BatchSize"/> and <see cref="ContextSize"/>.
+    /// </summary>
     public int MaxParallelSequences { get; set; } = 4;
 
     /// <summary>Requests that may wait for a sequence beyond those running (back-pressure). Default 256.</summary>
@@ -134,14 +141,17 @@ public sealed class Gemma4ModelOptions
         }
 
         Require(ContextSize >= 16, nameof(ContextSize), ContextSize, "at least 16 tokens");
-        Require(Threads is null or >= 1, nameof(Threads), Threads, "at least 1 (or null for all cores)");
-        Require(BatchThreads is null or >= 1, nameof(BatchThreads), BatchThreads, "at least 1 (or null)");
+        Require(ThreadLimit.IsValid(Threads), nameof(Threads), Threads, ThreadLimit.Expected("every logical processor"));
+        Require(ThreadLimit.IsValid(BatchThreads), nameof(BatchThreads), BatchThreads, ThreadLimit.Expected("Threads"));
         Require(BatchSize >= 1, nameof(BatchSize), BatchSize, "at least 1");
         Require(MicroBatchSize >= 1 && MicroBatchSize <= BatchSize, nameof(MicroBatchSize), MicroBatchSize, $"between 1 and BatchSize ({BatchSize})");
         Require(MaxParallelSequences is >= 1 and <= 256, nameof(MaxParallelSequences), MaxParallelSequences, "between 1 and 256");
 
-        // Every sequence may need its logits from one decode: llama.cpp aborts the process when the batch cannot hold them.
+        // Every sequence may need its logits from one decode, and llama.cpp reserves outputs for n_batch, which it caps
+        // at n_ctx: it aborts the process (GGML_ASSERT n_outputs_max) when MaxParallelSequences exceeds either.
         Require(MaxParallelSequences <= BatchSize, nameof(MaxParallelSequences), MaxParallelSequences, $"at most BatchSize ({BatchSize})");
+        Require(MaxParallelSequences <= ContextSize, nameof(MaxParallelSequences), MaxParallelSequences,
+            $"at most ContextSize ({ContextSize}): each parallel sequence needs at least one token of the shared context");
         Require(MaxQueuedRequests >= 0, nameof(MaxQueuedRequests), MaxQueuedRequests, "0 or more");
         Require(Enum.IsDefined(QueueFullBehavior), nameof(QueueFullBehavior), QueueFullBehavior, "a Gemma4QueueFullBehavior value");
         Require(GpuLayerCount >= -1, nameof(GpuLayerCount), GpuLayerCount, "-1 (all), 0 (none) or a layer count");
@@ -176,6 +186,38 @@ public sealed class Gemma4ModelOptions
 
     /// <summary>Most tokens per image, with the projector's default filled in.</summary>
     internal int EffectiveImageMaxTokens => ImageMaxTokens ?? Multimodal.ProjectorPreflight.DefaultImageMaxTokens;
+
+    /// <summary>
+    /// Checks what only the model file can tell: the context against the model's trained context and, on the CPU, the
+    /// predicted KV cache and compute buffers (<see cref="Gemma4MemoryEstimator"/>) against the machine's memory.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="ContextSize"/> is too large for the model or the machine.</exception>
+    internal void ValidateFor(Gemma4.AI.Gguf.Gemma4ModelInfo info, long availableMemoryBytes)
+    {
+        if (info.IsEmbeddingModel)
+        {
+            return; // no generation context: Gemma4EmbeddingGeneratorOptions sizes the embedding context
+        }
+
+        // llama.cpp only warns ("possible training context overflow"); Gemma 4 gives garbage past its trained context.
+        Require(ContextSize <= info.ContextLength, nameof(ContextSize), ContextSize,
+            $"at most the model's trained context of {info.ContextLength} tokens ({Path.GetFileName(info.FilePath)})");
+
+        // On the CPU an allocation larger than memory either fails inside llama.cpp or, with overcommit, gets the
+        // process killed when the cache is first touched: refuse it with the figures instead.
+        if (GpuLayerCount == 0)
+        {
+            var estimate = Gemma4MemoryEstimator.Estimate(info, this);
+            var needed = estimate.TotalKvCacheBytes + estimate.ComputeBytes + (UseMemoryMap ? 0 : estimate.WeightsBytes);
+            Require(needed <= availableMemoryBytes, nameof(ContextSize), ContextSize,
+                $"small enough to fit in memory: with these settings the model needs about {Gib(needed)} GiB " +
+                $"(KV cache {Gib(estimate.TotalKvCacheBytes)} GiB, compute buffers {Gib(estimate.ComputeBytes)} GiB" +
+                $"{(UseMemoryMap ? string.Empty : $", weights {Gib(estimate.WeightsBytes)} GiB")}) and this process may use {Gib(availableMemoryBytes)} GiB. " +
+                "Lower ContextSize or MaxParallelSequences, use a Q8_0 KV cache (KeyCacheType/ValueCacheType), or set SwaFull = false");
+        }
+    }
+
+    private static string Gib(long bytes) => (bytes / (double)(1L << 30)).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
 
     internal static bool IsQuantized(Gemma4KvCacheType type) => type is Gemma4KvCacheType.Q8_0 or Gemma4KvCacheType.Q4_0;
 

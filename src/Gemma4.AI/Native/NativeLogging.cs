@@ -15,8 +15,9 @@ namespace Gemma4.AI.Native;
 /// </summary>
 /// <remarks>
 /// Levels: llama.cpp DEBUG becomes Trace and INFO becomes Debug (INFO lists every tensor and key on load, which
-/// is far too chatty for Information); WARN and ERROR keep their level. Partial lines (llama.cpp's CONT level)
-/// are joined per thread and logged once the newline arrives.
+/// is far too chatty for Information); WARN and ERROR keep their level, except the warnings every correct Gemma 4
+/// load prints (<see cref="IsExpectedWarning"/>), which are Debug. Partial lines (llama.cpp's CONT level) are joined
+/// per thread and logged once the newline arrives.
 /// </remarks>
 internal static partial class NativeLogging
 {
@@ -140,7 +141,8 @@ internal static partial class NativeLogging
 
             var line = buffer.Text.ToString(0, buffer.Text.Length - 1);
             buffer.Text.Clear();
-            Publish(ToLogLevel(buffer.Level), line);
+            var mapped = ToLogLevel(buffer.Level);
+            Publish(mapped == LogLevel.Warning && IsExpectedWarning(line) ? LogLevel.Debug : mapped, line);
         }
 #pragma warning disable CA1031 // A native callback must swallow everything: an exception here would crash the process.
         catch (Exception)
@@ -148,6 +150,21 @@ internal static partial class NativeLogging
         {
         }
     }
+
+    /// <summary>
+    /// Warnings that say nothing is wrong with a Gemma 4 load, so they must not alarm anyone at Warning level:
+    /// <list type="bullet">
+    /// <item>"control-looking token ... '&lt;|tool_response&gt;' was not control-type; this is probably a bug in the model":
+    /// Google's tokenizer marks it special, but llama.cpp's own Gemma 4 converter writes it user-defined (so the chat
+    /// parser sees it) and its loader then promotes it to control as an end-of-generation token. Every Gemma 4 GGUF
+    /// (and our generated ones, which copy the converter's types) prints it.</item>
+    /// <item>"using full-size SWA cache": <see cref="Gemma4ModelOptions.SwaFull"/> is true by default, deliberately
+    /// (any cached prefix can be resumed).</item>
+    /// </list>
+    /// </summary>
+    internal static bool IsExpectedWarning(string line) =>
+        (line.Contains("control-looking token", StringComparison.Ordinal) && line.Contains("'<|tool_response>'", StringComparison.Ordinal))
+        || line.Contains("using full-size SWA cache", StringComparison.Ordinal);
 
     private static void Publish(LogLevel level, string line)
     {

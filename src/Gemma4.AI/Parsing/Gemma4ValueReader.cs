@@ -89,7 +89,7 @@ internal ref struct Gemma4ValueReader
     public string ReadName()
     {
         var start = _position;
-        while (_position < _text.Length && IsNameChar(_text[_position]))
+        while (_position < _text.Length && Gemma4ToolName.IsNameChar(_text[_position]))
         {
             _position++;
         }
@@ -494,5 +494,4 @@ internal ref struct Gemma4ValueReader
 
     private static bool IsWhitespace(char c) => c is ' ' or '\t' or '\n' or '\r';
 
-    private static bool IsNameChar(char c) => char.IsLetterOrDigit(c) || c is '_' or '-' or '.' or ':' or '/' or '@' or '$';
 }

@@ -87,9 +87,10 @@ public static class Gemma4Quantizer
             throw new ArgumentOutOfRangeException(nameof(type), type, $"Unknown quantization type {(int)type}; supported: {string.Join(", ", SupportedTypes)}.");
         }
 
-        if (options.Threads is < 1)
+        if (!ThreadLimit.IsValid(options.Threads))
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.Threads, $"Gemma4QuantizeOptions.Threads must be at least 1; got {options.Threads}.");
+            throw new ArgumentOutOfRangeException(
+                nameof(options), options.Threads, $"Gemma4QuantizeOptions.Threads must be {ThreadLimit.Expected("every logical processor")}; got {options.Threads}.");
         }
 
         var input = Path.GetFullPath(inputPath);

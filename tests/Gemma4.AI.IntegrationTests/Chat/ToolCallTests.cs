@@ -39,6 +39,39 @@ public sealed class ToolCallTests(TinyChatModel fixture) : IClassFixture<TinyCha
         Assert.Equal(ChatFinishReason.ToolCalls, updates.Last().FinishReason);
     }
 
+    [Theory]
+    [InlineData("get weather")]
+    [InlineData("y<turn|>")]
+    public async Task ToolWhoseNameCannotRoundTrip_IsRefusedNamingIt(string name)
+    {
+        using var client = new Gemma4ChatClient(fixture.Model);
+        var tool = AIFunctionFactory.Create((string city) => city, name);
+        var options = new ChatOptions { Tools = [tool], ToolMode = ChatToolMode.RequireAny, MaxOutputTokens = 40, Temperature = 0 };
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => client.GetResponseAsync("go", options));
+
+        Assert.Equal("tools", ex.ParamName);
+        Assert.Contains($"'{name}'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("weather_get")]
+    [InlineData("weather-get")]
+    [InlineData("weather.get")]
+    public async Task RequiredCall_ToAToolNamedAsSemanticKernelOrMcpName_ComesBackUnderThatName(string name)
+    {
+        using var client = new Gemma4ChatClient(fixture.Model);
+        var tool = AIFunctionFactory.Create((string city) => city, name);
+
+        var response = await client.GetResponseAsync("go", new ChatOptions
+        {
+            Tools = [tool], ToolMode = ChatToolMode.RequireAny, MaxOutputTokens = 60, Temperature = 0, AllowMultipleToolCalls = false,
+            RawRepresentationFactory = _ => new Gemma4GenerationOptions { MaxConstrainedStringLength = 8 },
+        });
+
+        Assert.Equal(name, Assert.Single(response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>()).Name);
+    }
+
     [Fact]
     public async Task RequiredCall_CutByTheTokenLimit_LeaksNoMarkup_FinishesWithLength_KeepsTheRawText()
     {

@@ -96,7 +96,7 @@ public sealed class WebApplicationTests
 
         var message = TestHosts.AllMessages(ex);
         Assert.Contains("Gemma4:Threads", message, StringComparison.Ordinal);
-        Assert.Contains("Gemma4ModelOptions.Threads must be at least 1", message, StringComparison.Ordinal);
+        Assert.Contains("Gemma4ModelOptions.Threads must be between 1 and", message, StringComparison.Ordinal);
     }
 
     private static WebApplication BuildApp(Dictionary<string, string?> configuration)

@@ -24,6 +24,20 @@ public sealed class AspNetSampleWireTests(AspNetSampleFixture server)
     }
 
     [Fact]
+    public void Start_Console_ShowsTheBannerOneLinePerModelAndTheAddress()
+    {
+        var lines = server.Output.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        // Started as the fixture starts it (dotnet path/to/Gemma4.AspNet.dll from another folder): appsettings.json still applies.
+        Assert.True(lines.Length <= 9, $"{lines.Length} lines at start:\n{server.Output}"); // 5 banner lines, 2 models, the address
+        Assert.DoesNotContain("warn:", server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("control-looking token", server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("0-token context", server.Output, StringComparison.Ordinal);
+        Assert.Contains("Loaded gemma-embedding-tiny-test (gemma-embedding, F16) for 128-dimensional embeddings.", server.Output, StringComparison.Ordinal);
+        Assert.StartsWith("Gemma4.AspNet listening on http://127.0.0.1:", lines[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ChatCompletions_Streaming_SendsRoleFirstThenChunksUsageAndDone()
     {
         using var http = server.CreateHttpClient();
@@ -164,6 +178,118 @@ public sealed class AspNetSampleWireTests(AspNetSampleFixture server)
         Assert.Equal(param, error.GetProperty("param").GetString());
     }
 
+    [Theory]
+    [InlineData("gemma4-tiny-test")]
+    [InlineData("gemma-embedding-tiny-test")]
+    public async Task ModelsRetrieve_ServedModel_ReturnsTheModelObject(string id)
+    {
+        using var http = server.CreateHttpClient();
+
+        using var response = await http.GetAsync(new Uri($"/v1/models/{id}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(id, body.RootElement.GetProperty("id").GetString());
+        Assert.Equal("model", body.RootElement.GetProperty("object").GetString());
+        Assert.Equal("gemma4-ai", body.RootElement.GetProperty("owned_by").GetString());
+    }
+
+    [Fact]
+    public async Task ModelsRetrieve_UnknownModel_Returns404ModelNotFound()
+    {
+        using var http = server.CreateHttpClient();
+
+        using var response = await http.GetAsync(new Uri("/v1/models/gpt-4o", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var error = await Error(response);
+        Assert.Equal("model_not_found", error.GetProperty("code").GetString());
+        Assert.Equal("model", error.GetProperty("param").GetString());
+        Assert.Contains("gpt-4o", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("GET", "/v1/completions", HttpStatusCode.NotFound)]
+    [InlineData("GET", "/nothing/here", HttpStatusCode.NotFound)]
+    [InlineData("POST", "/v1/responses", HttpStatusCode.NotFound)]
+    [InlineData("DELETE", "/v1/models", HttpStatusCode.MethodNotAllowed)]
+    [InlineData("GET", "/v1/chat/completions", HttpStatusCode.MethodNotAllowed)]
+    [InlineData("PUT", "/v1/embeddings", HttpStatusCode.MethodNotAllowed)]
+    public async Task UnknownRouteOrMethod_ReturnsOpenAIErrorObject(string method, string path, HttpStatusCode status)
+    {
+        using var http = server.CreateHttpClient();
+
+        using var response = await http.SendAsync(new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative)));
+
+        Assert.Equal(status, response.StatusCode);
+        var error = await Error(response);
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+        Assert.Contains(path, error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        if (status == HttpStatusCode.MethodNotAllowed)
+        {
+            Assert.NotEmpty(response.Content.Headers.Allow); // which methods the URL takes
+        }
+    }
+
+    [Theory]
+    [InlineData("""{"input":""}""", "input")]
+    [InlineData("""{"input":[]}""", "input")]
+    [InlineData("""{"input":[""]}""", "input[0]")]
+    [InlineData("""{"input":["fine",""]}""", "input[1]")]
+    [InlineData("""{"input":"x","dimensions":0}""", "dimensions")]
+    [InlineData("""{"input":"x","dimensions":129}""", "dimensions")]
+    public async Task Embeddings_EmptyInputOrBadDimensions_Returns400NamingTheField(string body, string param)
+    {
+        using var http = server.CreateHttpClient();
+
+        using var response = await Post(http, "/v1/embeddings", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(param, (await Error(response)).GetProperty("param").GetString());
+    }
+
+    [Theory]
+    [InlineData("get weather")]
+    [InlineData("")]
+    [InlineData("say\"hi")]
+    [InlineData("y<turn|>")]
+    [InlineData("<|tool_call>")]
+    [InlineData("name\n")]
+    [InlineData("a.b")]
+    [InlineData("αβγ")]
+    [InlineData("x123456789x123456789x123456789x123456789x123456789x123456789x1234")]
+    public async Task ChatCompletions_ToolNameThatCannotRoundTrip_Returns400NamingTheTool(string name)
+    {
+        using var http = server.CreateHttpClient();
+        var body = $$$"""
+            {"messages":[{"role":"user","content":"x"}],"max_tokens":4,"tool_choice":"required",
+             "tools":[{"type":"function","function":{"name":"fine_name-1"}},{"type":"function","function":{"name":{{{JsonSerializer.Serialize(name)}}}}}]}
+            """;
+
+        using var response = await Post(http, "/v1/chat/completions", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = await Error(response);
+        Assert.Equal("tools[1].function.name", error.GetProperty("param").GetString());
+    }
+
+    [Fact]
+    public async Task ChatCompletions_ToolNameOfSixtyFourAllowedCharacters_IsCalled()
+    {
+        using var http = server.CreateHttpClient();
+        var name = "Ab_-9" + new string('z', 59);
+
+        using var response = await Post(http, "/v1/chat/completions", $$$"""
+            {"messages":[{"role":"user","content":"x"}],"max_tokens":300,"tool_choice":"required","parallel_tool_calls":false,"seed":1,
+             "tools":[{"type":"function","function":{"name":"{{{name}}}"}}]}
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var call = Assert.Single(body.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("tool_calls").EnumerateArray());
+        Assert.Equal(name, call.GetProperty("function").GetProperty("name").GetString());
+    }
+
     [Fact]
     public async Task ChatCompletions_PromptLongerThanTheContext_Returns400ContextLengthExceeded()
     {
@@ -197,17 +323,13 @@ public sealed class AspNetSampleWireTests(AspNetSampleFixture server)
         using var refused = await Post(http, "/v1/chat/completions", """{"messages":[{"role":"user","content":"Hi"}],"max_tokens":2}""");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta); // clients back off instead of hammering
         var error = await Error(refused);
         Assert.Equal("server_error", error.GetProperty("type").GetString());
         Assert.Equal("server_overloaded", error.GetProperty("code").GetString());
     }
 
-    private static Task<HttpResponseMessage> Post(HttpClient http, string path, string json) =>
-        http.PostAsync(new Uri(path, UriKind.Relative), new StringContent(json, Encoding.UTF8, "application/json"));
+    private static Task<HttpResponseMessage> Post(HttpClient http, string path, string json) => OpenAIWire.Post(http, path, json);
 
-    private static async Task<JsonElement> Error(HttpResponseMessage response)
-    {
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return body.RootElement.GetProperty("error").Clone();
-    }
+    private static Task<JsonElement> Error(HttpResponseMessage response) => OpenAIWire.Error(response);
 }

@@ -9,10 +9,12 @@ internal static class SampleProcess
     public static string PathOf(string sample) =>
         typeof(SampleProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == sample).Value!;
 
-    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string sample, string arguments, string? stdin, TimeSpan timeout)
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(
+        string sample, string arguments, string? stdin, TimeSpan timeout, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo("dotnet", $"\"{PathOf(sample)}\" {arguments}")
         {
+            WorkingDirectory = workingDirectory ?? string.Empty,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
