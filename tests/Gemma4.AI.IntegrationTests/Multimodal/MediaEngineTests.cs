@@ -128,6 +128,33 @@ public sealed class MediaEngineTests
         Assert.True(response.Usage.InputTokenCount <= 512 - 128, $"{response.Usage.InputTokenCount} input tokens");
     }
 
+    [Fact]
+    public async Task PersistentPrefixCache_StoresNoPromptWithMedia_ButTextPromptsAsBefore()
+    {
+        using var dir = new TempDirectory();
+        var options = MediaModel.Options();
+        options.PrefixCacheDirectory = dir.Path;
+        options.PrefixCacheMinTokens = 32;
+        using var model = await Gemma4Model.LoadAsync(options);
+        using var client = new Gemma4ChatClient(model);
+        var greedy = new ChatOptions { Temperature = 0, MaxOutputTokens = 2 };
+        var text = string.Join(' ', Enumerable.Range(0, 80).Select(i => $"w{i % 13}"));
+
+        await client.GetResponseAsync([new ChatMessage(ChatRole.User, [new TextContent(text), new DataContent(TestMedia.Png(320, 240), "image/png")])], greedy);
+        await client.GetResponseAsync("Another text: " + text, greedy); // no prefix shared with the first (the whole prompt is new)
+
+        // Saving runs on the decode loop right after the prompt: the text prompt's file appears, the media prompt's never.
+        var files = Directory.GetFiles(dir.Path, "*" + PrefixCacheFile.Extension);
+        for (var i = 0; i < 200 && files.Length == 0; i++)
+        {
+            await Task.Delay(25);
+            files = Directory.GetFiles(dir.Path, "*" + PrefixCacheFile.Extension);
+        }
+
+        await Task.Delay(200);
+        Assert.Single(Directory.GetFiles(dir.Path, "*" + PrefixCacheFile.Extension)); // both prompts were long enough to be saved
+    }
+
     private static async Task<(int[] Tokens, List<float> Gaps)> RunAsync(Gemma4Model model, ChatMessage message, bool gaps)
     {
         using var client = new Gemma4ChatClient(model);
