@@ -9,6 +9,25 @@ public sealed record TinyModelSpec
     /// <summary>The default tiny gemma4 model: hidden 128, 4 layers (3 sliding + 1 global), ~1.5 MB in F16.</summary>
     public static TinyModelSpec Default { get; } = new();
 
+    /// <summary>
+    /// The narrowest shapes that are still a complete gemma4 file (~60 KB, most of it the vocabulary): for parser
+    /// inputs such as fuzzing seeds and mutation tests, where every byte is mutated many times. Not meant to run.
+    /// </summary>
+    public static TinyModelSpec Minimal { get; } = new()
+    {
+        HiddenSize = 16,
+        Layers = 2,
+        Heads = 2,
+        KvHeads = [1, 1],
+        HeadDim = 8,
+        HeadDimSwa = 8,
+        SlidingWindow = 16,
+        SlidingPattern = [true, false],
+        FeedForward = 16,
+        ContextLength = 1024,
+        Name = "gemma4-minimal-test",
+    };
+
     /// <summary>The default tiny gemma-embedding model: uniform heads, sliding period 4, mean pooling, 2K context.</summary>
     public static TinyModelSpec EmbeddingDefault { get; } = new()
     {

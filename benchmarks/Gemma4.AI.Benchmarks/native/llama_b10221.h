@@ -221,6 +221,26 @@ static inline struct llama_model *load_model(const char *path, int gpu_layers) {
     return model;
 }
 
+/* Context parameters both loops share: the sizes and threads given, f16 K/V, a unified KV cache, K/Q/V on the
+ * device of their layer, no performance counters; the caller sets the rest (swa_full, embeddings, pooling). */
+static inline struct llama_context_params base_context_params(int n_ctx, int n_batch, int n_ubatch, int n_seq_max,
+                                                              int threads, int batch_threads, int flash_attn) {
+    struct llama_context_params cp = llama_context_default_params();
+    cp.n_ctx = (uint32_t)n_ctx;
+    cp.n_batch = (uint32_t)n_batch;
+    cp.n_ubatch = (uint32_t)n_ubatch;
+    cp.n_seq_max = (uint32_t)n_seq_max;
+    cp.n_threads = threads;
+    cp.n_threads_batch = batch_threads;
+    cp.flash_attn_type = flash_attn;
+    cp.type_k = GGML_TYPE_F16;
+    cp.type_v = GGML_TYPE_F16;
+    cp.kv_unified = true;
+    cp.offload_kqv = true;
+    cp.no_perf = true;
+    return cp;
+}
+
 /* The struct sizes and offsets the benchmark compares with LLamaSharp's (appended to the READY line). */
 static inline void print_layouts(void) {
     printf("sizeof_mparams=%zu off_mparams_load_mode=%zu off_mparams_kv_overrides=%zu "

@@ -398,21 +398,10 @@ int main(int argc, char **argv) {
     struct llama_model *model = load_model(s.model, s.gpu_layers);
     if (model == NULL) return 1;
 
-    struct llama_context_params cp = llama_context_default_params();
-    cp.n_ctx = (uint32_t)s.ctx;
-    cp.n_batch = (uint32_t)s.batch;
-    cp.n_ubatch = (uint32_t)s.ubatch;
-    cp.n_seq_max = (uint32_t)s.seq_max;
-    cp.n_threads = s.threads;
-    cp.n_threads_batch = s.batch_threads;
-    cp.flash_attn_type = s.flash_attn;
-    cp.type_k = GGML_TYPE_F16;
-    cp.type_v = GGML_TYPE_F16;
+    struct llama_context_params cp =
+        base_context_params(s.ctx, s.batch, s.ubatch, s.seq_max, s.threads, s.batch_threads, s.flash_attn);
     cp.swa_full = s.swa_full != 0;
-    cp.kv_unified = true;
     cp.embeddings = false;
-    cp.offload_kqv = true;
-    cp.no_perf = true;
     struct llama_context *ctx = llama_init_from_model(model, cp);
     if (ctx == NULL) {
         fprintf(stderr, "error: cannot create a context of %d tokens\n", s.ctx);

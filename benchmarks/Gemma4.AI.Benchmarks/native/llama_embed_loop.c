@@ -358,22 +358,11 @@ int main(int argc, char **argv) {
     if (model == NULL) return 1;
 
     /* As the generator's engine: the cache holds one batch, every input lies inside one micro-batch. */
-    struct llama_context_params cp = llama_context_default_params();
-    cp.n_ctx = (uint32_t)s.batch;
-    cp.n_batch = (uint32_t)s.batch;
-    cp.n_ubatch = (uint32_t)s.batch;
-    cp.n_seq_max = (uint32_t)s.seq_max;
-    cp.n_threads = s.threads;
-    cp.n_threads_batch = s.threads;
+    struct llama_context_params cp =
+        base_context_params(s.batch, s.batch, s.batch, s.seq_max, s.threads, s.threads, s.flash_attn);
+    cp.swa_full = false;
     cp.embeddings = true;
     cp.pooling_type = s.pooling;
-    cp.flash_attn_type = s.flash_attn;
-    cp.type_k = GGML_TYPE_F16;
-    cp.type_v = GGML_TYPE_F16;
-    cp.swa_full = false;
-    cp.kv_unified = true;
-    cp.offload_kqv = true;
-    cp.no_perf = true;
     struct llama_context *ctx = llama_init_from_model(model, cp);
     if (ctx == NULL) {
         fprintf(stderr, "error: cannot create an embedding context of %d tokens and %d sequences\n", s.batch, s.seq_max);

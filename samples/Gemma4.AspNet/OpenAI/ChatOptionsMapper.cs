@@ -75,14 +75,14 @@ internal static class ChatOptionsMapper
         {
             var tool = tools[i];
             var param = WirePath.Index("tools", i);
-            if (tool is null || tool.Type != "function" || tool.Function?.Name is not { } name)
+            if (tool is null || tool.Type != "function" || tool.Function is null)
             {
                 throw new OpenAIRequestException("Each tool must be {\"type\":\"function\",\"function\":{\"name\":…}}.", param);
             }
 
-            if (!ToolNames.IsValid(name))
+            if (tool.Function.Name is not { Length: > 0 } name)
             {
-                throw new OpenAIRequestException($"Tool name '{name}' is invalid: {ToolNames.Rule}.", param + ".function.name");
+                throw new OpenAIRequestException("A function needs a name.", param + ".function.name");
             }
 
             if (tool.Function.Parameters is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null) } parameters)
@@ -90,7 +90,8 @@ internal static class ChatOptionsMapper
                 throw new OpenAIRequestException($"'parameters' must be a JSON Schema object; got {WireBody.Describe(parameters.ValueKind)}.", param + ".function.parameters");
             }
 
-            // Declarations only: the caller runs its tools; this server never invokes anything.
+            // Declarations only: the caller runs its tools; this server never invokes anything. Gemma4.AI refuses names
+            // that cannot round-trip through call:NAME{...} (a 400 naming "tools" and the tool).
             var schema = tool.Function.Parameters is { ValueKind: JsonValueKind.Object } p ? p : EmptyParameters;
             result.Add(AIFunctionFactory.CreateDeclaration(name, tool.Function.Description, schema));
         }

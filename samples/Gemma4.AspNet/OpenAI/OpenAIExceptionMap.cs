@@ -30,7 +30,7 @@ internal static class OpenAIExceptionMap
         Gemma4EmbeddingInputTooLongException => new(400, exception.Message, "input", "context_length_exceeded"),
         Gemma4QueueFullException => new(503, exception.Message, null, "server_overloaded"), // QueueFullBehavior = Throw
         // Gemma4.AI checks what a request asks for when the call is made: a value out of range, tool_choice "required"
-        // without tools, duplicate tool names, a tool name that cannot round-trip.
+        // without tools, duplicate tool names, a tool name that cannot round-trip through Gemma's call syntax.
         ArgumentException a => new(400, MessageOf(a), a.ParamName is { } name && WireParams.TryGetValue(name, out var wire) ? wire : null),
         // What the model's template or grammar cannot express: JSON Schema features it cannot enforce (pattern,
         // minItems over 1000), values the template cannot render.

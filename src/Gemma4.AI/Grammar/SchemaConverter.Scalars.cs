@@ -51,6 +51,19 @@ internal sealed partial class SchemaConverter
             max = Math.Min(max ?? long.MaxValue, (long)Math.Ceiling(exclusiveMaximum) - 1);
         }
 
+        // What the .NET parameter (or the schema's format) can hold narrows the schema's own bounds.
+        var range = new IntegerRange(min, max);
+        if (IntegerRange.OfFormat(IntegerRange.FormatOf(schema)) is { } formatRange)
+        {
+            range = range.Intersect(formatRange);
+        }
+
+        if (_integerRanges.TryGetValue(pointer, out var typeRange))
+        {
+            range = range.Intersect(typeRange);
+        }
+
+        (min, max) = (range.Min, range.Max);
         if (min is null && max is null)
         {
             return SharedRules.Integer(_grammar);

@@ -18,7 +18,9 @@ namespace Gemma4.AI.Grammar;
 /// come after the declared ones (their keys are not checked against the declared names).</item>
 /// <item>array: <c>items</c>, <c>prefixItems</c> (every prefix item is then required), <c>minItems</c>, <c>maxItems</c>.</item>
 /// <item>string: <c>minLength</c>, <c>maxLength</c>, <c>format</c> date, time, date-time and uuid (other formats: any string).</item>
-/// <item>integer: <c>minimum</c>, <c>maximum</c>, <c>exclusiveMinimum</c>, <c>exclusiveMaximum</c>.</item>
+/// <item>integer: <c>minimum</c>, <c>maximum</c>, <c>exclusiveMinimum</c>, <c>exclusiveMaximum</c>, and the sized formats
+/// (<c>int32</c>, <c>uint8</c>, …; see <see cref="IntegerRange"/>), narrowed to what the .NET parameter holds when it is
+/// known; without any bound, at most 16 digits (within <c>long</c>).</item>
 /// <item>number: <c>minimum</c> and <c>maximum</c> when they are integers (the number is then written without exponent).</item>
 /// </list>
 /// <para>Repetition bounds above <see cref="MaxRepetition"/> (a long <c>maxLength</c> or <c>maxItems</c>) are not enforced:
@@ -37,6 +39,7 @@ internal sealed partial class SchemaConverter
     private readonly string _prefix;
     private readonly Dictionary<string, string> _refs = new(StringComparer.Ordinal);
     private readonly HashSet<string> _recursive = new(StringComparer.Ordinal);
+    private readonly IReadOnlyDictionary<string, IntegerRange> _integerRanges;
 
     // $refs being resolved since the last object or array opened: meeting one again would be left recursion.
     private HashSet<string> _unconsumed = new(StringComparer.Ordinal);
@@ -46,8 +49,10 @@ internal sealed partial class SchemaConverter
     /// <param name="syntax">How values are written.</param>
     /// <param name="document">The whole schema document; <c>$ref</c>s resolve against it.</param>
     /// <param name="prefix">The start of every rule name made for this schema (must not be a shared rule's name).</param>
-    public SchemaConverter(GbnfGrammarBuilder grammar, ValueSyntax syntax, JsonElement document, string prefix)
+    /// <param name="integerRanges">What the .NET types behind the schema can hold, by JSON pointer (<see cref="IntegerRange.OfParameters"/>).</param>
+    public SchemaConverter(GbnfGrammarBuilder grammar, ValueSyntax syntax, JsonElement document, string prefix, IReadOnlyDictionary<string, IntegerRange>? integerRanges = null)
     {
+        _integerRanges = integerRanges ?? new Dictionary<string, IntegerRange>();
         _grammar = grammar;
         _syntax = syntax;
         _document = document;

@@ -68,7 +68,7 @@ internal static class ToolCallGrammar
         var syntax = GemmaSyntax.WithStringLimit(maxStringLength);
         var alternatives = functions.Select(f =>
         {
-            var arguments = new SchemaConverter(grammar, syntax, f.JsonSchema, "call-" + f.Name + "-args").ConvertObject();
+            var arguments = new SchemaConverter(grammar, syntax, f.JsonSchema, "call-" + f.Name + "-args", IntegerRange.OfParameters(f)).ConvertObject();
             return grammar.Add("call-" + f.Name, Gbnf.Literal(f.Name) + " " + arguments);
         }).ToList();
 

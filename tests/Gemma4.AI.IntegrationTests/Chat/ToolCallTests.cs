@@ -39,6 +39,32 @@ public sealed class ToolCallTests(TinyChatModel fixture) : IClassFixture<TinyCha
         Assert.Equal(ChatFinishReason.ToolCalls, updates.Last().FinishReason);
     }
 
+    [Fact]
+    public async Task FunctionInvocation_ArgumentThatDoesNotBind_GoesBackToTheModelAsAToolError()
+    {
+        // A raw grammar forces an int argument no int holds (the tools' own grammar no longer allows one).
+        using var inner = new Gemma4ChatClient(fixture.Model);
+        var recorder = new PromptRecorder(inner);
+        using var client = new ChatClientBuilder(recorder).UseFunctionInvocation().Build();
+        var invoked = 0;
+        var count = AIFunctionFactory.Create((int n) => ++invoked, "count");
+        var options = new ChatOptions
+        {
+            Tools = [count],
+            Temperature = 0,
+            MaxOutputTokens = 40,
+            RawRepresentationFactory = _ => new Gemma4GenerationOptions { Grammar = "root ::= <|tool_call> \"call:count{n:2228968267322}\" <tool_call|>" },
+        };
+
+        var response = await client.GetResponseAsync("Count.", options);
+
+        var result = Assert.Single(response.Messages.SelectMany(m => m.Contents).OfType<FunctionResultContent>());
+        Assert.NotNull(result.Exception); // Microsoft.Extensions.AI's FunctionInvokingChatClient reports it, it does not throw
+        Assert.Equal(0, invoked);
+        Assert.Equal(2, recorder.Prompts.Count);
+        Assert.Contains("<|tool_response>response:count{value:<|\"|>Error:", recorder.Prompts[1], StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("get weather")]
     [InlineData("y<turn|>")]

@@ -82,6 +82,23 @@ public sealed class ToolModeTests(TinyChatModel fixture) : IClassFixture<TinyCha
     }
 
     [Fact]
+    public async Task RequireAny_IntegralParameters_EveryCallBindsToTheDotNetMethod()
+    {
+        // The schemas say only "integer" for byte, short and int alike; the grammar keeps each within its type.
+        using var client = new Gemma4ChatClient(fixture.Model);
+        var tool = AIFunctionFactory.Create((int count, byte level, short delta, uint size) => count + level + delta + size, "measure");
+
+        var calls = await RunAsync(client, seed => Options([tool], ChatToolMode.RequireAny, seed));
+
+        foreach (var call in calls)
+        {
+            _ = await tool.InvokeAsync(new AIFunctionArguments(call.Arguments)); // a JsonException here: an integer out of its type
+        }
+
+        Assert.True(calls.Count >= Runs, $"{calls.Count} calls in {Runs} responses");
+    }
+
+    [Fact]
     public async Task AllowMultipleToolCallsFalse_GivesExactlyOneCall()
     {
         using var client = new Gemma4ChatClient(fixture.Model);

@@ -233,3 +233,69 @@ public sealed class ToolCallGrammarTests
         Assert.False(g.AcceptsPrefix(Output(reasoning.Replace("<channel|>", "<channel|><channel|>", StringComparison.Ordinal))));
     }
 }
+
+public sealed class ToolCallGrammarIntegerRangeTests
+{
+    private static readonly AIFunction Typed = AIFunctionFactory.Create(
+        (int count, byte level, long id, uint size, int[] ids, int? maybe, Dictionary<string, short> weights) => 0, "typed");
+
+    private static List<Unit> Call(string arguments) => Unit.Tokens($"<|tool_call>call:typed{{{arguments}}}<tool_call|>", Tools.ControlTokens);
+
+    private static string Arguments(string count = "1", string level = "1", string id = "1", string size = "1", string ids = "1", string maybe = "1", string weight = "1") =>
+        $"count:{count},id:{id},ids:[{ids}],level:{level},maybe:{maybe},size:{size},weights:{{w:{weight}}}";
+
+    [Theory]
+    [InlineData("count", "2147483647", true)]
+    [InlineData("count", "-2147483648", true)]
+    [InlineData("count", "2147483648", false)]
+    [InlineData("count", "2228968267322", false)] // what a random model wrote for an int in the review
+    [InlineData("level", "255", true)]
+    [InlineData("level", "256", false)]
+    [InlineData("level", "-1", false)]
+    [InlineData("id", "2228968267322", true)] // long keeps the 16-digit default
+    [InlineData("size", "4294967295", true)]
+    [InlineData("size", "-1", false)]
+    [InlineData("ids", "7,2147483648", false)]
+    [InlineData("ids", "7,2147483647", true)]
+    [InlineData("maybe", "2147483648", false)]
+    [InlineData("maybe", "null", true)]
+    [InlineData("weight", "32767", true)]
+    [InlineData("weight", "32768", false)]
+    public async Task Build_AFunctionWithIntegralParameters_KeepsIntegersWithinTheirDotNetTypes(string parameter, string value, bool accepted)
+    {
+        var g = GbnfRecognizer.Parse(ToolCallGrammar.Build([Typed], ChatToolMode.RequireAny, allowMultipleCalls: false)!.Gbnf);
+        var arguments = parameter switch
+        {
+            "count" => Arguments(count: value),
+            "level" => Arguments(level: value),
+            "id" => Arguments(id: value),
+            "size" => Arguments(size: value),
+            "ids" => Arguments(ids: value),
+            "maybe" => Arguments(maybe: value),
+            _ => Arguments(weight: value),
+        };
+
+        Assert.True(g.Accepts(Call(Arguments())), "the baseline call must be accepted");
+        Assert.Equal(accepted, g.Accepts(Call(arguments)));
+
+        // Every value the grammar accepts binds: invoking the real function with it does not throw.
+        if (accepted)
+        {
+            var call = Assert.IsType<FunctionCallContent>(Assert.Single(Gemma4.AI.Parsing.Gemma4OutputParser.Parse($"<|tool_call>call:typed{{{arguments}}}<tool_call|>")));
+            _ = await Typed.InvokeAsync(new AIFunctionArguments(call.Arguments));
+        }
+    }
+
+    [Theory]
+    [InlineData("int32", "2147483647", true)]
+    [InlineData("int32", "2147483648", false)]
+    [InlineData("uint8", "256", false)]
+    [InlineData("int64", "2228968267322", true)]
+    public void Build_AnIntegerFormat_IsHonoured(string format, string value, bool accepted)
+    {
+        var tool = Tools.Declare("f", $$$"""{"type":"object","properties":{"n":{"type":"integer","format":"{{{format}}}"}},"required":["n"]}""");
+        var g = GbnfRecognizer.Parse(ToolCallGrammar.Build([tool], ChatToolMode.RequireAny, allowMultipleCalls: false)!.Gbnf);
+
+        Assert.Equal(accepted, g.Accepts(Unit.Tokens($"<|tool_call>call:f{{n:{value}}}<tool_call|>", Tools.ControlTokens)));
+    }
+}
