@@ -1,3 +1,5 @@
+using LLama.Native;
+
 namespace Gemma4.AI.Engine;
 
 /// <summary>
@@ -82,6 +84,26 @@ internal sealed partial class InferenceEngine
                 g.PendingOffset += g.TokensInBatch;
             }
         }
+    }
+
+    /// <summary>
+    /// After a decode that did not succeed: an aborted or refused one (no KV slot) is rolled back, the latter after making
+    /// room; any other result fails the requests in the batch.
+    /// </summary>
+    private void Recover(DecodeResult result, string what)
+    {
+        if (result is DecodeResult.ComputeAborted or DecodeResult.NoKvSlot)
+        {
+            RollBackBatch();
+            if (result == DecodeResult.NoKvSlot)
+            {
+                MakeRoom();
+            }
+
+            return;
+        }
+
+        FailBatch(new InvalidOperationException($"llama_decode failed with {result} ({(int)result}) on {what}."));
     }
 
     /// <summary>A fatal decode error fails the requests in the batch (their sequences are cleared); the others go on.</summary>

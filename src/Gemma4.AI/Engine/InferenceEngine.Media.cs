@@ -119,14 +119,10 @@ internal sealed partial class InferenceEngine
                     break;
                 case DecodeResult.ComputeAborted:
                     Log.MediaAborted(_logger, slot.Id, span.Length);
-                    RollBackBatch();
-                    break;
-                case DecodeResult.NoKvSlot:
-                    RollBackBatch();
-                    MakeRoom();
+                    Recover(result, $"{span.Length} media embeddings");
                     break;
                 default:
-                    FailBatch(new InvalidOperationException($"llama_decode failed with {result} ({(int)result}) on {span.Length} media embeddings."));
+                    Recover(result, $"{span.Length} media embeddings");
                     break;
             }
         }

@@ -434,14 +434,10 @@ internal sealed partial class InferenceEngine : EngineLoop
                 break;
             case DecodeResult.ComputeAborted:
                 Log.DecodeAborted(_logger, _batch.Count);
-                RollBackBatch();
-                break;
-            case DecodeResult.NoKvSlot:
-                RollBackBatch();
-                MakeRoom();
+                Recover(result, $"a batch of {_batch.Count} tokens");
                 break;
             default:
-                FailBatch(new InvalidOperationException($"llama_decode failed with {result} ({(int)result}) on a batch of {_batch.Count} tokens."));
+                Recover(result, $"a batch of {_batch.Count} tokens");
                 break;
         }
 

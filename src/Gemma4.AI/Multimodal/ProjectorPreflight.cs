@@ -80,30 +80,7 @@ internal static class ProjectorPreflight
     public static ProjectorInfo Validate(string path, int textEmbeddingWidth, int maxImageTokens)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (Directory.Exists(path))
-        {
-            throw new Gemma4ModelLoadException(path, "is a directory, not a projector (mmproj) GGUF file");
-        }
-
-        if (!File.Exists(path))
-        {
-            throw new Gemma4ModelLoadException(path, "projector (mmproj) file not found");
-        }
-
-        GgufFile file;
-        try
-        {
-            file = GgufReader.Read(path);
-        }
-        catch (GgufFormatException e)
-        {
-            throw new Gemma4ModelLoadException(path, "not a readable projector (mmproj) GGUF: " + e.Message, e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new Gemma4ModelLoadException(path, "cannot read the projector file: " + e.Message, e);
-        }
-
+        var file = GgufPreflightFile.Read(path, "projector (mmproj)");
         return Validate(file, path, textEmbeddingWidth, maxImageTokens);
     }
 

@@ -24,10 +24,11 @@ public sealed class ProjectorLifetimeTests
         Assert.InRange(Directory.GetFiles("/proc/self/fd").Length - handles, -8, 8);
 
         // Bytes malloc has handed out and not got back (resident memory also counts the allocator's fragmentation, which
-        // mtmd's large, short-lived buffers make noisy). One leaked projector, context or set of image chunks per cycle
-        // would be megabytes; measured: ~40 KB a cycle, as for text-only models.
+        // mtmd's large, short-lived buffers make noisy). A leaked projector or context per cycle (weights plus encoder and
+        // KV buffers) would be tens of megabytes a cycle; measured: ~40 KB a cycle alone, as for text-only models, and up
+        // to ~250 KB a cycle beside other tests' leftovers (the runtime's own native allocations count too).
         var growthMb = (LiveNativeBytes() - live) / (1024.0 * 1024.0);
-        Assert.True(growthMb < 4, $"native heap in use grew by {growthMb:F1} MiB over 20 cycles");
+        Assert.True(growthMb < 16, $"native heap in use grew by {growthMb:F1} MiB over 20 cycles");
     }
 
     private static async Task CycleAsync(Gemma4ModelOptions options, int cycles)

@@ -134,7 +134,7 @@ public sealed class ProjectorLoadTests : IDisposable
         var text = _dir.File("text.gguf");
         await File.WriteAllTextAsync(text, "not a projector");
         var notGguf = await Assert.ThrowsAsync<Gemma4ModelLoadException>(() => Gemma4Model.LoadAsync(Options(text)));
-        Assert.Contains("not a readable projector (mmproj) GGUF", notGguf.Message, StringComparison.Ordinal);
+        Assert.Contains("not a readable projector (mmproj): not a GGUF file", notGguf.Message, StringComparison.Ordinal);
     }
 
     [Fact]
