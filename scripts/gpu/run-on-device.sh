@@ -7,7 +7,7 @@
 #   3. per shape (default e2b, then e4b): the chat client against the native C loop with every layer on the GPU —
 #      pp512, tg64, 4 and 16 concurrent streams, TTFT of turn 2 after a 16K-token document, the per-token breakdown;
 #   4. once: embeddings against the native packed-embedding loop (tiny and EmbeddingGemma-300M shapes, all layers on
-#      the GPU; the LLamaEmbedder multiple as a diagnostic).
+#      the GPU; the LLamaEmbedder diagnostic is skipped with GPU layers).
 # Results land in $OUT (or /tmp/gpu-out): results-<step>.txt (the RESULT lines), log-<step>.txt (whole output),
 # run.log (steps with their times). Expected on an H100/H200 with 16 cores: ~4 min for the module, ~1.5 min per
 # shape, ~1 min for embeddings: about 7-8 min in all; a second call on the warm machine skips the build (~4 min).

@@ -162,6 +162,24 @@ public sealed class PreflightTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_TensorOffsetIntoAnotherTensor_NamesBoth_AndLoadIsRefusedTheSameWay()
+    {
+        var source = TestModels.TestModels.Gemma4();
+        var tensors = GgufReader.Read(source).Tensors;
+        var (first, second) = (tensors[0], tensors[1]);
+        var path = _dir.File("overlap.gguf");
+        var bytes = File.ReadAllBytes(source);
+        GgufPatch.SetTensorOffset(bytes, second.Name, first.Offset); // the second tensor's data now starts inside the first's
+
+        await File.WriteAllBytesAsync(path, bytes);
+
+        AssertRefused(path, $"tensor '{second.Name}'");
+        AssertRefused(path, $"overlaps tensor '{first.Name}'");
+        var load = await Assert.ThrowsAsync<Gemma4ModelLoadException>(() => Gemma4Model.LoadAsync(TinyChatModel.Options(path)));
+        Assert.Contains("overlaps", load.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_GoodModels_Pass()
     {
         Assert.Equal("gemma4", Gemma4GgufPreflight.Validate(TestModels.TestModels.Gemma4()).Architecture);

@@ -68,7 +68,15 @@ internal static class EmbeddingsFigure
         using (model)
         {
             await EmbeddingsVsNative.RunAsync(ctx, figure, model, modelLog, inputs, "ratio.embeddings_vs_native" + suffix, tpsPrefix + ".vs_native");
-            await CompareWithLLamaEmbedderAsync(ctx, figure, model, modelLabel, inputs, "ratio.embeddings_vs_llamaembedder" + suffix, tpsPrefix + ".texts");
+            if (ctx.Options.GpuLayers != 0)
+            {
+                // A context per text on a GPU costs device time a GPU session does not have, for a diagnostic.
+                sink.Note($"{figure}: the LLamaEmbedder diagnostic is skipped with GPU layers");
+            }
+            else
+            {
+                await CompareWithLLamaEmbedderAsync(ctx, figure, model, modelLabel, inputs, "ratio.embeddings_vs_llamaembedder" + suffix, tpsPrefix + ".texts");
+            }
         }
     }
 

@@ -107,7 +107,7 @@ internal static class EmbeddingsVsNative
 
             ourVectors = [.. result.Select(e => e.Vector.ToArray())];
             return new SideValue(inputs.Length / clock.Elapsed.TotalSeconds, result.Count == inputs.Length,
-                string.Create(CultureInfo.InvariantCulture, $"{tokens} tokens, {decodes} decodes"));
+                string.Create(CultureInfo.InvariantCulture, $"{tokens} tokens, {decodes} decodes, CPU {ourCpu[rep]:F0} ms"));
         }
 
         async Task<SideValue> Native(int rep)
@@ -117,7 +117,7 @@ internal static class EmbeddingsVsNative
             lastDecodes = e.Decodes;
             nativeCpu[rep] = e.CpuMicroseconds / 1e3;
             return new SideValue(e.Inputs / (e.Microseconds / 1e6), e.Inputs == inputs.Length,
-                string.Create(CultureInfo.InvariantCulture, $"{e.Tokens} tokens, {e.Decodes} decodes"));
+                string.Create(CultureInfo.InvariantCulture, $"{e.Tokens} tokens, {e.Decodes} decodes, CPU {nativeCpu[rep]:F0} ms"));
         }
 
         // Warm-up: JIT, page the weights in, grow the native buffers.

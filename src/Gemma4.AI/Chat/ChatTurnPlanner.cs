@@ -87,7 +87,7 @@ internal static partial class ChatTurnPlanner
             Adapters = AdapterSet.Create(model, generation.Adapters),
             Sampling = sampling with { Grammar = grammar, ExcludedTokens = excluded },
             MaxOutputTokens = generation.MaxOutputTokens,
-            StopSequences = generation.StopSequences is { Count: > 0 } stops ? [.. stops] : [],
+            StopSequences = generation.StopSequences is { Count: > 0 } stops ? CheckStopSequences(stops) : [],
         };
 
         var showReasoning = options?.Reasoning?.Output != ReasoningOutput.None;
@@ -116,6 +116,22 @@ internal static partial class ChatTurnPlanner
         }
 
         return (prompt, tokens, tokenizer.LastMedia);
+    }
+
+    // The model's output is always valid UTF-16: a stop sequence with a lone surrogate could never match.
+    private static string[] CheckStopSequences(IList<string> stopSequences)
+    {
+        for (var i = 0; i < stopSequences.Count; i++)
+        {
+            if (stopSequences[i] is { } stop && Utf16.IndexOfLoneSurrogate(stop) is var at and >= 0)
+            {
+                throw new ArgumentException(
+                    $"StopSequences[{i}] has a lone surrogate (half of a UTF-16 character) at index {at}; the model's output is valid Unicode, so it could never match.",
+                    nameof(stopSequences));
+            }
+        }
+
+        return [.. stopSequences];
     }
 
     private static ThoughtPrefix ThoughtPrefixFor(Gemma4Prompt prompt, ChatOptions? options) =>

@@ -40,11 +40,17 @@ public sealed partial class Gemma4ChatClient : IChatClient
     /// <param name="options">Client settings.</param>
     /// <param name="logger">Receives debug messages about ignored options.</param>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> is null.</exception>
+    /// <exception cref="ObjectDisposedException"><paramref name="model"/> is disposed.</exception>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
     /// <exception cref="Gemma4ModelLoadException">An adapter of <see cref="Gemma4ChatClientOptions.LoraAdapters"/> cannot be loaded for the model.</exception>
     public Gemma4ChatClient(Gemma4Model model, Gemma4ChatClientOptions? options = null, ILogger<Gemma4ChatClient>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        using (model.AcquireNative())
+        {
+            // A client over a disposed model could only fail later: say so now, as every other call does.
+        }
+
         _model = model;
         _options = options ?? new Gemma4ChatClientOptions();
         _options.Validate();

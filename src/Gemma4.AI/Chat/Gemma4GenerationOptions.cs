@@ -32,6 +32,12 @@ public sealed class Gemma4GenerationOptions
     public int? PenaltyLastN { get; set; }
 
     /// <summary>Seed for sampling; null picks a random one.</summary>
+    /// <remarks>
+    /// The same seed gives the same text for the same request from the same cache state (a fresh model, or the same
+    /// cached prefix). A prompt decoded fresh and one resumed from a cached prefix, or decoded beside other requests,
+    /// are computed in different batch shapes, whose floating-point results may differ in the last bits, and so may the
+    /// sampled text, as with OpenAI's best-effort seed.
+    /// </remarks>
     public long? Seed { get; set; }
 
     /// <summary>Maximum tokens to generate; null runs to the end of the turn or a full context.</summary>

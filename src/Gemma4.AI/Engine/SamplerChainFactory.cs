@@ -68,8 +68,41 @@ internal static unsafe class SamplerChainFactory
         }
     }
 
-    /// <summary>Creates the native grammar sampler, or throws if llama.cpp rejects the grammar (it returns null then).</summary>
+    /// <summary>
+    /// Creates the native grammar sampler, or throws if llama.cpp rejects the grammar (it returns null then) with
+    /// llama.cpp's parse error, which its parser writes to standard error rather than to the log.
+    /// </summary>
     public static IntPtr CreateGrammarSampler(IntPtr vocab, GrammarConstraint grammar)
+    {
+        var sampler = InitGrammarSampler(vocab, grammar);
+        if (sampler != IntPtr.Zero)
+        {
+            return sampler;
+        }
+
+        // Parse again with standard error captured (parsing is deterministic) to put llama.cpp's words in the exception.
+        var retry = IntPtr.Zero;
+        string printed;
+        using (var log = NativeErrorCapture.Start())
+        {
+            printed = StandardErrorCapture.Run(() => retry = InitGrammarSampler(vocab, grammar));
+            printed = string.Join(" ", new[] { printed.Trim(), log.Describe(string.Empty) }.Where(p => p.Length > 0));
+        }
+
+        if (retry != IntPtr.Zero)
+        {
+            return retry;
+        }
+
+        throw new ArgumentException(
+            $"llama.cpp rejected the grammar (root rule '{grammar.Root}'): " + (printed.Length > 0 ? Excerpt(printed) : "it gave no reason."),
+            nameof(grammar));
+    }
+
+    // The parser echoes the whole grammar after its error: keep the error and the start of the echo.
+    private static string Excerpt(string text) => text.Length <= 600 ? text : text[..600] + "…";
+
+    private static IntPtr InitGrammarSampler(IntPtr vocab, GrammarConstraint grammar)
     {
         IntPtr sampler;
         if (!grammar.IsLazy)
@@ -103,11 +136,6 @@ internal static unsafe class SamplerChainFactory
                     Marshal.FreeCoTaskMem(ptr);
                 }
             }
-        }
-
-        if (sampler == IntPtr.Zero)
-        {
-            throw new ArgumentException($"llama.cpp rejected the grammar (root rule '{grammar.Root}'); see the native log for the parse error.", nameof(grammar));
         }
 
         return sampler;

@@ -25,7 +25,10 @@ internal static class Gemma4ToolName
     public static bool IsValid(string? name) =>
         name is { Length: > 0 and <= MaxLength } && AllNameChars(name);
 
-    /// <summary>Throws when a declared function's name cannot round-trip, or two functions share a name.</summary>
+    /// <summary>
+    /// Throws when a declared function's name cannot round-trip, its schema holds a lone surrogate, or two functions
+    /// share a name.
+    /// </summary>
     /// <exception cref="ArgumentException">The message names the tool and its position in <see cref="ChatOptions.Tools"/>.</exception>
     public static void Validate(IList<AITool> tools)
     {
@@ -43,6 +46,14 @@ internal static class Gemma4ToolName
                     $"ChatOptions.Tools[{i}] is named '{function.Name}', which Gemma 4 cannot call: a tool name is 1 to {MaxLength} letters, "
                     + "digits, '_', '-', '.', ':', '/', '@' or '$' (the model writes it in call:NAME{...}, and anything else is read back "
                     + "truncated or not at all).",
+                    nameof(tools));
+            }
+
+            if (Utf16.FindLoneSurrogate(function.JsonSchema) is { } pointer)
+            {
+                throw new ArgumentException(
+                    $"ChatOptions.Tools[{i}] ('{function.Name}') has a lone surrogate (half of a UTF-16 character) in its JSON schema at "
+                    + $"{Grammar.JsonPointer.Display(pointer)}: keys, enum values and constants must be valid Unicode to be written and matched.",
                     nameof(tools));
             }
 

@@ -16,8 +16,8 @@ internal sealed class PromptBuilder
     /// <summary>Appends template text; control-token strings in it become control tokens.</summary>
     public PromptBuilder AppendTemplate(string text) => Append(text, isContent: false);
 
-    /// <summary>Appends content; it is always tokenized as plain text.</summary>
-    public PromptBuilder AppendContent(string text) => Append(text, isContent: true);
+    /// <summary>Appends content; it is always tokenized as plain text, and a lone surrogate in it becomes U+FFFD.</summary>
+    public PromptBuilder AppendContent(string text) => Append(Utf16.ReplaceLoneSurrogates(text), isContent: true);
 
     /// <summary>Appends a media placeholder (template text) and records the content it stands for, in prompt order.</summary>
     public PromptBuilder AppendMedia(string placeholder, Microsoft.Extensions.AI.AIContent? content)
@@ -26,12 +26,17 @@ internal sealed class PromptBuilder
         return AppendTemplate(placeholder);
     }
 
-    /// <summary>Appends content; it is always tokenized as plain text.</summary>
+    /// <summary>Appends content; it is always tokenized as plain text, and a lone surrogate in it becomes U+FFFD.</summary>
     public PromptBuilder AppendContent(ReadOnlySpan<char> text)
     {
         if (text.IsEmpty)
         {
             return this;
+        }
+
+        if (Utf16.IndexOfLoneSurrogate(text) >= 0)
+        {
+            return Append(Utf16.Replace(text), isContent: true);
         }
 
         Extend(text.Length, isContent: true);

@@ -26,14 +26,14 @@ internal static class TemplateValueConverter
                 var dict = new PyDict();
                 foreach (var property in element.EnumerateObject())
                 {
-                    dict[property.Name] = FromJson(property.Value);
+                    dict[Utf16.GetName(property)] = FromJson(property.Value);
                 }
 
                 return dict;
             case JsonValueKind.Array:
                 return element.EnumerateArray().Select(FromJson).ToList();
             case JsonValueKind.String:
-                return element.GetString();
+                return Utf16.GetString(element); // an escaped lone surrogate is kept; the prompt builder replaces it
             case JsonValueKind.Number:
                 return FromJsonNumber(element.GetRawText());
             case JsonValueKind.True:

@@ -225,6 +225,7 @@ internal static class Gemma4GgufPreflight
                 }
 
                 total += size;
+
                 var tensorEnd = file.DataOffset + t.Offset + size;
                 if (tensorEnd > end)
                 {
@@ -234,6 +235,11 @@ internal static class Gemma4GgufPreflight
                         pastEnd = t;
                     }
                 }
+            }
+
+            if (TensorOverlap.Describe(file.Tensors) is { } overlap)
+            {
+                Problems.Add(overlap);
             }
 
             if (pastEnd is not null)

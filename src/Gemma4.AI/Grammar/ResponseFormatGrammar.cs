@@ -28,7 +28,22 @@ internal static class ResponseFormatGrammar
     }
 
     /// <summary>Adds the rules for the JSON answer and returns the rule of its value.</summary>
-    public static string AddValue(GbnfGrammarBuilder grammar, JsonElement? schema, int? maxStringLength = null) => schema is { } s
-        ? new SchemaConverter(grammar, JsonSyntax.WithStringLimit(maxStringLength), s, "schema").Convert()
-        : JsonSyntax.WithStringLimit(maxStringLength).AnyObject(grammar);
+    /// <exception cref="ArgumentException">A key or string of the schema holds a lone surrogate.</exception>
+    public static string AddValue(GbnfGrammarBuilder grammar, JsonElement? schema, int? maxStringLength = null)
+    {
+        if (schema is not { } s)
+        {
+            return JsonSyntax.WithStringLimit(maxStringLength).AnyObject(grammar);
+        }
+
+        if (Formatting.Utf16.FindLoneSurrogate(s) is { } pointer)
+        {
+            throw new ArgumentException(
+                $"ChatOptions.ResponseFormat's JSON schema has a lone surrogate (half of a UTF-16 character) at {JsonPointer.Display(pointer)}: "
+                + "keys, enum values and constants must be valid Unicode to be written and matched.",
+                nameof(schema));
+        }
+
+        return new SchemaConverter(grammar, JsonSyntax.WithStringLimit(maxStringLength), s, "schema").Convert();
+    }
 }

@@ -155,6 +155,11 @@ internal static class LoraAdapterPreflight
             }
         }
 
+        if (TensorOverlap.Describe(file.Tensors) is { } overlap)
+        {
+            problems.Add(overlap);
+        }
+
         var rank = 0;
         var targets = new List<string>();
         foreach (var (target, (a, b)) in pairs)

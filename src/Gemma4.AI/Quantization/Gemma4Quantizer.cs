@@ -42,6 +42,7 @@ public static class Gemma4Quantizer
     /// <exception cref="ArgumentException">A path is empty or both are the same file, the type is unknown, or the input is already quantized in a way that makes <paramref name="type"/> a loss (the message says why).</exception>
     /// <exception cref="Gemma4ModelLoadException">The input is missing, not a GGUF, truncated or not a Gemma 4 model.</exception>
     /// <exception cref="IOException">The output exists (and <see cref="Gemma4QuantizeOptions.Overwrite"/> is false) or its folder is missing.</exception>
+    /// <exception cref="UnauthorizedAccessException">The output folder cannot be written to; the message names it.</exception>
     /// <exception cref="InvalidOperationException">llama.cpp failed; the message carries its reason.</exception>
     public static async Task<Gemma4QuantizationResult> QuantizeAsync(
         string inputPath,
@@ -139,7 +140,25 @@ public static class Gemma4Quantizer
         }
 
         var temp = Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $".{Path.GetFileName(output)}.{Guid.NewGuid():N}.partial"));
+        CheckWritable(folder, temp);
         return new Job(input, output, temp, type, options, header, source == QuantizationPolicy.Source.Q8_0, new QuantizationProgress(header, progress));
+    }
+
+    // llama.cpp only says "basic_ios::clear: iostream error" when it cannot create its output: try it first.
+    private static void CheckWritable(string folder, string temp)
+    {
+        try
+        {
+            using (new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None))
+            {
+            }
+
+            File.Delete(temp);
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            throw new UnauthorizedAccessException($"Cannot write to the output folder {folder}: {ex.Message}", ex);
+        }
     }
 
     private static Task<(uint Code, string Failure)> RunOnDedicatedThreadAsync(Job job, CancellationToken cancellationToken)

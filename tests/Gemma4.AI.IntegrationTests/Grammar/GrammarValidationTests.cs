@@ -57,4 +57,18 @@ public sealed class GrammarValidationTests(GrammarModel model)
     [InlineData("root ::= rule_with_underscore\nrule_with_underscore ::= \"x\"\n")]
     public void Validate_InvalidGrammar_ThrowsInsteadOfCrashing(string gbnf) =>
         Assert.Throws<ArgumentException>(() => SamplerChainFactory.Validate(model.Tokenizer, new GrammarConstraint(gbnf)));
+
+    [Theory]
+    [InlineData("root ::= \"a\" (\n", "expecting")]
+    [InlineData("root ::= undefined-rule\n", "undefined-rule")]
+    [InlineData("root ::= rule_with_underscore\nrule_with_underscore ::= \"x\"\n", "expecting")]
+    [InlineData("root ::= [a-\n", "unexpected end of input")]
+    public void Validate_InvalidGrammar_ExceptionCarriesLlamaCppsParseError(string gbnf, string expected)
+    {
+        // llama.cpp's parser writes its error to standard error, not to the log: it is captured into the message.
+        var ex = Assert.Throws<ArgumentException>(() => SamplerChainFactory.Validate(model.Tokenizer, new GrammarConstraint(gbnf)));
+
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("see the native log", ex.Message, StringComparison.Ordinal);
+    }
 }

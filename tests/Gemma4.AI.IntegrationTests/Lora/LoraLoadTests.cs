@@ -36,6 +36,24 @@ public sealed class LoraLoadTests
     }
 
     [Fact]
+    public async Task LoadAdapterAsync_TensorOffsetIntoAnotherTensor_IsRefusedNamingBoth()
+    {
+        using var model = await Gemma4Model.LoadAsync(LoraRuns.Options());
+        using var dir = new TempDirectory();
+        var source = TestModels.TestModels.Lora();
+        var tensors = Gemma4.AI.Gguf.GgufReader.Read(source).Tensors;
+        var bytes = await File.ReadAllBytesAsync(source);
+        GgufPatch.SetTensorOffset(bytes, tensors[1].Name, tensors[0].Offset);
+        var path = dir.File("overlap-lora.gguf");
+        await File.WriteAllBytesAsync(path, bytes);
+
+        var error = await Assert.ThrowsAsync<Gemma4ModelLoadException>(() => model.LoadAdapterAsync(path));
+
+        Assert.Contains($"tensor '{tensors[1].Name}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"overlaps tensor '{tensors[0].Name}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task LoadAdapterAsync_MissingFile_Throws()
     {
         using var model = await Gemma4Model.LoadAsync(LoraRuns.Options());

@@ -88,6 +88,45 @@ public sealed class QuantizerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task QuantizeAsync_CancelledBeforeItStarts_ThrowsAtOnce_LlamaCppNeverRuns_NoFile()
+    {
+        using var dir = new TempDirectory();
+        var reports = new List<float>();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Gemma4Quantizer.QuantizeAsync(
+            TestModels.TestModels.Gemma4(Wide), dir.File("out.gguf"), Gemma4QuantizationType.Q8_0, new Gemma4QuantizeOptions { Threads = 1 },
+            new SyncProgress(reports.Add), new CancellationToken(true)));
+
+        Assert.DoesNotContain(reports, p => p > 0);
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")] // the tests run on Linux (CI); /sys and Unix modes are Linux's
+    public async Task QuantizeAsync_IntoAFolderItCannotWrite_NamesTheFolder()
+    {
+        // Root writes anywhere chmod allows nothing: /sys refuses new files to everyone.
+        using var dir = new TempDirectory();
+        var folder = Environment.UserName == "root" ? "/sys" : dir.Path;
+        if (folder == dir.Path)
+        {
+            File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        }
+
+        try
+        {
+            var ex = await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Gemma4Quantizer.QuantizeAsync(
+                TestModels.TestModels.Gemma4(Wide), Path.Combine(folder, "out.gguf"), Gemma4QuantizationType.Q8_0, new Gemma4QuantizeOptions { Threads = 1 }));
+
+            Assert.Contains($"output folder {folder}", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.SetUnixFileMode(dir.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    [Fact]
     public async Task QuantizeAsync_ReportsProgressPerTensor_EndingAtOne()
     {
         var input = TestModels.TestModels.Gemma4(Wide);
