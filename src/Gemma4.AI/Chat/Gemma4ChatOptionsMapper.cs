@@ -115,16 +115,29 @@ internal static class Gemma4ChatOptionsMapper
     };
 
     /// <summary>Builds MEAI usage from the engine's counts; timings go in AdditionalCounts.</summary>
-    public static UsageDetails FromUsage(GenerationUsage usage) => new()
+    public static UsageDetails FromUsage(GenerationUsage usage)
     {
-        InputTokenCount = usage.PromptTokens,
-        OutputTokenCount = usage.OutputTokens,
-        TotalTokenCount = usage.PromptTokens + usage.OutputTokens,
-        CachedInputTokenCount = usage.CachedPromptTokens,
-        AdditionalCounts = new AdditionalPropertiesDictionary<long>
+        var details = new UsageDetails
         {
-            [UsageKeys.PromptMilliseconds] = (long)usage.PromptTime.TotalMilliseconds,
-            [UsageKeys.GenerationMilliseconds] = (long)usage.GenerationTime.TotalMilliseconds,
-        },
-    };
+            InputTokenCount = usage.PromptTokens,
+            OutputTokenCount = usage.OutputTokens,
+            TotalTokenCount = usage.PromptTokens + usage.OutputTokens,
+            CachedInputTokenCount = usage.CachedPromptTokens,
+            AdditionalCounts = new AdditionalPropertiesDictionary<long>
+            {
+                [UsageKeys.PromptMilliseconds] = (long)usage.PromptTime.TotalMilliseconds,
+                [UsageKeys.GenerationMilliseconds] = (long)usage.GenerationTime.TotalMilliseconds,
+            },
+        };
+
+        // Media embeddings are input tokens too; these say how many of them are image and audio positions.
+        if (usage.ImageTokens + usage.AudioTokens > 0)
+        {
+            details.AdditionalCounts[UsageKeys.InputImageTokens] = usage.ImageTokens;
+            details.AdditionalCounts[UsageKeys.InputAudioTokens] = usage.AudioTokens;
+            details.AdditionalCounts[UsageKeys.MediaEncodeMilliseconds] = (long)usage.MediaEncodeTime.TotalMilliseconds;
+        }
+
+        return details;
+    }
 }
