@@ -19,6 +19,9 @@ public static class TestModels
     /// <summary>Bump whenever generation changes, so stale cached files are not reused.</summary>
     public const int GeneratorVersion = 2;
 
+    /// <summary>Bump whenever projector generation changes (kept apart so text models stay cached).</summary>
+    public const int ProjectorGeneratorVersion = 1;
+
     private static readonly ConcurrentDictionary<string, Lazy<string>> InProcess = new(StringComparer.Ordinal);
 
     /// <summary>Where generated models are cached: <c>$GEMMA4_TEST_MODEL_CACHE</c>, else <c>{temp}/gemma4-ai-test-models</c>.</summary>
@@ -76,6 +79,45 @@ public static class TestModels
         }
 
         return InProcess.GetOrAdd(path, p => new Lazy<string>(() => Generate(p, temp => TestLoraBuilder.Build(lora, model).WriteTo(temp)))).Value;
+    }
+
+    /// <summary>
+    /// The path of a generated Gemma 4 multimodal projector ("mmproj") for the gemma4 model of <paramref name="model"/>
+    /// (generated on first use, then cached like the models). The defaults give a projector with both a gemma4v vision
+    /// encoder and a gemma4a audio encoder whose projection width is the embedding width of <see cref="Gemma4(TinyModelSpec)"/>'s
+    /// model, so <c>Gemma4ModelOptions { ModelPath = Gemma4(), ProjectorPath = Projector() }</c> loads and takes images
+    /// and audio.
+    /// </summary>
+    /// <param name="projector">The projector; <see cref="TinyProjectorSpec.Default"/> (vision and audio) when null.</param>
+    /// <param name="model">The text model it is made for; <see cref="TinyModelSpec.Default"/> when null.</param>
+    public static string Projector(TinyProjectorSpec? projector = null, TinyModelSpec? model = null)
+    {
+        projector ??= TinyProjectorSpec.Default;
+        model ??= TinyModelSpec.Default;
+        var path = Path.Combine(CacheDirectory, $"gemma4-mmproj-{ProjectorContentHash(projector, model)}.gguf");
+        if (File.Exists(path))
+        {
+            return path;
+        }
+
+        return InProcess.GetOrAdd(path, p => new Lazy<string>(() => Generate(p, temp => WriteProjector(projector, model, temp)))).Value;
+    }
+
+    /// <summary>Writes a projector straight to <paramref name="path"/>, bypassing the cache.</summary>
+    /// <param name="projector">The projector.</param>
+    /// <param name="model">The text model whose embedding width is the projection width (unless the spec sets one).</param>
+    /// <param name="path">The destination (overwritten).</param>
+    public static void WriteProjector(TinyProjectorSpec projector, TinyModelSpec model, string path) =>
+        CreateProjectorWriter(projector, model).WriteTo(path);
+
+    /// <summary>A writer holding the projector, for tests that want to change it further before writing.</summary>
+    /// <param name="projector">The projector.</param>
+    /// <param name="model">The text model whose embedding width is the projection width (unless the spec sets one).</param>
+    public static GgufWriter CreateProjectorWriter(TinyProjectorSpec projector, TinyModelSpec model)
+    {
+        ArgumentNullException.ThrowIfNull(projector);
+        ArgumentNullException.ThrowIfNull(model);
+        return TestProjectorBuilder.Build(projector, projector.ProjectionWidth ?? model.HiddenSize);
     }
 
     /// <summary>Writes a LoRA adapter straight to <paramref name="path"/>, bypassing the cache.</summary>
@@ -167,6 +209,43 @@ public static class TestModels
             w.Write(lora.Name);
             WriteList(w, lora.OmitKeys, w.Write);
             WriteOverrides(w, lora.OverrideKeys);
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(buffer.ToArray()))[..20];
+    }
+
+    private static string ProjectorContentHash(TinyProjectorSpec p, TinyModelSpec model)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write("mmproj");
+            w.Write(ProjectorGeneratorVersion);
+            w.Write(p.ProjectionWidth ?? model.HiddenSize);
+            w.Write(p.Vision);
+            w.Write(p.Audio);
+            w.Write(p.Seed);
+            w.Write(p.WeightStdDev);
+            w.Write((int)p.WeightType);
+            foreach (var n in (ReadOnlySpan<int>)[p.VisionWidth, p.VisionHeads, p.VisionFeedForward, p.VisionBlocks, p.PatchSize, p.PositionTableSize, p.ImageSize,
+                p.AudioWidth, p.AudioHeads, p.AudioFeedForward, p.AudioBlocks, p.MelBins, p.ConvChannels0, p.ConvChannels1])
+            {
+                w.Write(n);
+            }
+
+            WriteOptional(w, p.Name);
+            WriteList(w, p.OmitKeys, w.Write);
+            WriteOverrides(w, p.OverrideKeys);
+            WriteList(w, p.OmitTensors, w.Write);
+            foreach (var shapes in (ReadOnlySpan<IReadOnlyDictionary<string, IReadOnlyList<long>>>)[p.TensorShapes, p.ExtraTensors])
+            {
+                w.Write(shapes.Count);
+                foreach (var (name, shape) in shapes.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                {
+                    w.Write(name);
+                    WriteList(w, shape, w.Write);
+                }
+            }
         }
 
         return Convert.ToHexStringLower(SHA256.HashData(buffer.ToArray()))[..20];

@@ -30,13 +30,40 @@ internal static partial class ChatTurnPlanner
         generation.Adapters ??= LoraSelection.FromAdditionalProperties(options?.AdditionalProperties, model);
         if (clientDefaults is not null)
         {
-            Fill(generation, clientDefaults);
+            Gemma4ChatOptionsMapper.FillDefaults(generation, clientDefaults);
             // Checked when the client was created too; this catches defaults changed since (the client holds the object).
             Gemma4GenerationOptionsValidator.Validate(generation, Gemma4GenerationOptionsValidator.ClientDefaultsSource);
         }
 
-        var list = UnsupportedContent.Apply(messages as IList<ChatMessage> ?? messages.ToList(), clientOptions.IgnoreUnsupportedContent);
-        var (prompt, tokens) = Render(model, formatter, list, options, clientOptions.ContextOverflow, generation.MaxOutputTokens, cancellationToken);
+        var list = UnsupportedContent.Apply(
+            messages as IList<ChatMessage> ?? messages.ToList(), clientOptions.IgnoreUnsupportedContent, model.SupportsImages, model.SupportsAudio);
+        var prepared = ChatMedia.Prepare(model, list);
+        try
+        {
+            var turn = Plan(client, model, formatter, list, prepared, options, generation, clientOptions, logger, cancellationToken);
+            ChatMedia.DisposeAll(prepared.Values.Where(m => !turn.Request.Media.Owners.Contains(m))); // media of dropped messages
+            return turn;
+        }
+        catch
+        {
+            ChatMedia.DisposeAll(prepared.Values);
+            throw;
+        }
+    }
+
+    private static ChatTurn Plan(
+        IChatClient client,
+        Gemma4Model model,
+        Gemma4PromptFormatter formatter,
+        IList<ChatMessage> list,
+        Dictionary<AIContent, PreparedMedia> prepared,
+        ChatOptions? options,
+        Gemma4GenerationOptions generation,
+        Gemma4ChatClientOptions clientOptions,
+        ILogger logger,
+        CancellationToken cancellationToken)
+    {
+        var (prompt, tokens, media) = Render(model, formatter, list, prepared, options, clientOptions.ContextOverflow, generation.MaxOutputTokens, cancellationToken);
 
         var sampling = Gemma4ChatOptionsMapper.ToSampling(generation, Gemma4ChatOptionsMapper.DefaultSampling, grammar: null);
 
@@ -56,6 +83,7 @@ internal static partial class ChatTurnPlanner
 
         var request = new GenerationRequest(tokens)
         {
+            Media = media,
             Adapters = AdapterSet.Create(model, generation.Adapters),
             Sampling = sampling with { Grammar = grammar, ExcludedTokens = excluded },
             MaxOutputTokens = generation.MaxOutputTokens,
@@ -66,24 +94,28 @@ internal static partial class ChatTurnPlanner
         return new ChatTurn(prompt, request, showReasoning);
     }
 
-    /// <summary>Renders and tokenizes; with <see cref="Gemma4ContextOverflowPolicy.DropOldestMessages"/>, drops old messages until it fits.</summary>
-    private static (Gemma4Prompt Prompt, int[] Tokens) Render(
-        Gemma4Model model, Gemma4PromptFormatter formatter, IList<ChatMessage> list, ChatOptions? options,
-        Gemma4ContextOverflowPolicy overflow, int? maxOutputTokens, CancellationToken cancellationToken)
+    /// <summary>
+    /// Renders and tokenizes, media placeholders replaced with their tokens; with
+    /// <see cref="Gemma4ContextOverflowPolicy.DropOldestMessages"/>, drops old messages (and their media) until it fits.
+    /// </summary>
+    private static (Gemma4Prompt Prompt, int[] Tokens, MediaInput Media) Render(
+        Gemma4Model model, Gemma4PromptFormatter formatter, IList<ChatMessage> list, Dictionary<AIContent, PreparedMedia> prepared,
+        ChatOptions? options, Gemma4ContextOverflowPolicy overflow, int? maxOutputTokens, CancellationToken cancellationToken)
     {
         // Room for the answer too, but never more than a quarter of the context.
         var budget = overflow == Gemma4ContextOverflowPolicy.DropOldestMessages
             ? model.ContextSize - Math.Min(maxOutputTokens ?? 512, model.ContextSize / 4)
             : int.MaxValue;
+        var tokenizer = new ChatMedia.MediaPromptTokenizer(model.Tokenizer, prepared);
         var (prompt, tokens) = MessageDropper.Fit(
-            list, kept => formatter.FormatPrompt(kept, options, addGenerationPrompt: true), model.Tokenizer, budget, cancellationToken);
+            list, kept => formatter.FormatPrompt(kept, options, addGenerationPrompt: true), tokenizer, budget, cancellationToken);
 
         if (tokens.Length >= model.ContextSize)
         {
             throw new Gemma4ContextOverflowException(tokens.Length, model.ContextSize);
         }
 
-        return (prompt, tokens);
+        return (prompt, tokens, tokenizer.LastMedia);
     }
 
     // The model's output is always valid UTF-16: a stop sequence with a lone surrogate could never match.
@@ -132,24 +164,6 @@ internal static partial class ChatTurnPlanner
 
     private static int? ToolCallTokenId(Gemma4Model model) =>
         model.Tokenizer.SpecialTokenId(Gemma4Tokens.ToolCallStart) is var id and >= 0 ? id : null;
-
-    private static void Fill(Gemma4GenerationOptions target, Gemma4GenerationOptions defaults)
-    {
-        target.Temperature ??= defaults.Temperature;
-        target.TopP ??= defaults.TopP;
-        target.TopK ??= defaults.TopK;
-        target.MinP ??= defaults.MinP;
-        target.FrequencyPenalty ??= defaults.FrequencyPenalty;
-        target.PresencePenalty ??= defaults.PresencePenalty;
-        target.RepeatPenalty ??= defaults.RepeatPenalty;
-        target.PenaltyLastN ??= defaults.PenaltyLastN;
-        target.Seed ??= defaults.Seed;
-        target.MaxOutputTokens ??= defaults.MaxOutputTokens;
-        target.StopSequences ??= defaults.StopSequences;
-        target.Grammar ??= defaults.Grammar;
-        target.MaxConstrainedStringLength ??= defaults.MaxConstrainedStringLength;
-        target.Adapters ??= defaults.Adapters;
-    }
 
     private static void LogIgnoredOptions(ChatOptions? options, Gemma4Model model, ILogger logger)
     {

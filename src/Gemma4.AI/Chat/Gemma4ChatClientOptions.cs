@@ -18,9 +18,9 @@ public sealed class Gemma4ChatClientOptions
     public bool OwnsModel { get; set; }
 
     /// <summary>
-    /// Drop images, audio, video and files (<c>DataContent</c>, <c>UriContent</c>, <c>HostedFileContent</c>) from the
-    /// messages instead of throwing <see cref="NotSupportedException"/>. The client runs the text model only, so the
-    /// model never sees such content either way. Default false.
+    /// Drop content the model cannot take instead of throwing <see cref="NotSupportedException"/>: images or audio without
+    /// a projector that encodes them, media types the decoders do not read, video, URLs (never fetched), files, and media
+    /// in system or tool messages. Corrupt or oversized media still throw <see cref="ArgumentException"/>. Default false.
     /// </summary>
     public bool IgnoreUnsupportedContent { get; set; }
 

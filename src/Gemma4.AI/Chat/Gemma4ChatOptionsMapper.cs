@@ -15,9 +15,13 @@ internal static class Gemma4ChatOptionsMapper
 
     /// <summary>The request's values (raw first, then ChatOptions), validated; an error names the source of the bad value.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
-    public static Gemma4GenerationOptions ToGenerationOptions(ChatOptions? options, IChatClient client)
+    public static Gemma4GenerationOptions ToGenerationOptions(ChatOptions? options, IChatClient client) =>
+        MergeGenerationOptions(options, options?.RawRepresentationFactory?.Invoke(client) as Gemma4GenerationOptions);
+
+    /// <summary>As <see cref="ToGenerationOptions(ChatOptions?, IChatClient)"/>, with the raw options already produced.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
+    public static Gemma4GenerationOptions MergeGenerationOptions(ChatOptions? options, Gemma4GenerationOptions? raw)
     {
-        var raw = options?.RawRepresentationFactory?.Invoke(client) as Gemma4GenerationOptions;
         var result = raw is null ? new Gemma4GenerationOptions() : Copy(raw);
         // The raw values first, so each error names the source of its value: what fails after the merge is ChatOptions'.
         Gemma4GenerationOptionsValidator.Validate(result, Gemma4GenerationOptionsValidator.RawSource);
@@ -36,6 +40,25 @@ internal static class Gemma4ChatOptionsMapper
         result.StopSequences ??= options.StopSequences;
         Gemma4GenerationOptionsValidator.Validate(result, Gemma4GenerationOptionsValidator.ChatOptionsSource);
         return result;
+    }
+
+    /// <summary>Fills what <paramref name="target"/> left unset from a client's <paramref name="defaults"/>.</summary>
+    public static void FillDefaults(Gemma4GenerationOptions target, Gemma4GenerationOptions defaults)
+    {
+        target.Temperature ??= defaults.Temperature;
+        target.TopP ??= defaults.TopP;
+        target.TopK ??= defaults.TopK;
+        target.MinP ??= defaults.MinP;
+        target.FrequencyPenalty ??= defaults.FrequencyPenalty;
+        target.PresencePenalty ??= defaults.PresencePenalty;
+        target.RepeatPenalty ??= defaults.RepeatPenalty;
+        target.PenaltyLastN ??= defaults.PenaltyLastN;
+        target.Seed ??= defaults.Seed;
+        target.MaxOutputTokens ??= defaults.MaxOutputTokens;
+        target.StopSequences ??= defaults.StopSequences;
+        target.Grammar ??= defaults.Grammar;
+        target.MaxConstrainedStringLength ??= defaults.MaxConstrainedStringLength;
+        target.Adapters ??= defaults.Adapters;
     }
 
     /// <summary>Produces the engine's sampling parameters from values already validated (<see cref="Gemma4GenerationOptionsValidator"/>).</summary>
@@ -92,16 +115,29 @@ internal static class Gemma4ChatOptionsMapper
     };
 
     /// <summary>Builds MEAI usage from the engine's counts; timings go in AdditionalCounts.</summary>
-    public static UsageDetails FromUsage(GenerationUsage usage) => new()
+    public static UsageDetails FromUsage(GenerationUsage usage)
     {
-        InputTokenCount = usage.PromptTokens,
-        OutputTokenCount = usage.OutputTokens,
-        TotalTokenCount = usage.PromptTokens + usage.OutputTokens,
-        CachedInputTokenCount = usage.CachedPromptTokens,
-        AdditionalCounts = new AdditionalPropertiesDictionary<long>
+        var details = new UsageDetails
         {
-            [UsageKeys.PromptMilliseconds] = (long)usage.PromptTime.TotalMilliseconds,
-            [UsageKeys.GenerationMilliseconds] = (long)usage.GenerationTime.TotalMilliseconds,
-        },
-    };
+            InputTokenCount = usage.PromptTokens,
+            OutputTokenCount = usage.OutputTokens,
+            TotalTokenCount = usage.PromptTokens + usage.OutputTokens,
+            CachedInputTokenCount = usage.CachedPromptTokens,
+            AdditionalCounts = new AdditionalPropertiesDictionary<long>
+            {
+                [UsageKeys.PromptMilliseconds] = (long)usage.PromptTime.TotalMilliseconds,
+                [UsageKeys.GenerationMilliseconds] = (long)usage.GenerationTime.TotalMilliseconds,
+            },
+        };
+
+        // Media embeddings are input tokens too; these say how many of them are image and audio positions.
+        if (usage.ImageTokens + usage.AudioTokens > 0)
+        {
+            details.AdditionalCounts[UsageKeys.InputImageTokens] = usage.ImageTokens;
+            details.AdditionalCounts[UsageKeys.InputAudioTokens] = usage.AudioTokens;
+            details.AdditionalCounts[UsageKeys.MediaEncodeMilliseconds] = (long)usage.MediaEncodeTime.TotalMilliseconds;
+        }
+
+        return details;
+    }
 }

@@ -26,6 +26,12 @@ public sealed record Gemma4ModelFile(string Repository, string FileName)
     /// <summary>True for an embedding model (EmbeddingGemma), which is used through <see cref="Gemma4EmbeddingGenerator"/>.</summary>
     public bool IsEmbeddingModel { get; init; }
 
+    /// <summary>
+    /// The projector ("mmproj") file published next to this model, which gives it images (and audio for E2B/E4B); download
+    /// it too and set <see cref="Gemma4ModelOptions.ProjectorPath"/> to it. Null when none is known.
+    /// </summary>
+    public Gemma4ModelFile? Projector { get; init; }
+
     /// <summary>The file as <c>owner/name/file</c> (with <c>@revision</c> unless it is <c>main</c>).</summary>
     public override string ToString() =>
         Revision == "main" ? $"{Repository}/{FileName}" : $"{Repository}@{Revision}/{FileName}";

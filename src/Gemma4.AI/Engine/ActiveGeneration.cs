@@ -70,6 +70,9 @@ internal sealed class ActiveGeneration : IDisposable
 
     public long FirstTokenAt { get; set; }
 
+    /// <summary>Stopwatch ticks spent encoding this request's media.</summary>
+    public long MediaEncodeTicks { get; set; }
+
     public bool CancelRequested => Volatile.Read(ref _cancelRequested) != 0;
 
     public bool IsFinished { get; private set; }
@@ -124,13 +127,19 @@ internal sealed class ActiveGeneration : IDisposable
             CachedPromptTokens,
             OutputTokens,
             Stopwatch.GetElapsedTime(AdmittedAt == 0 ? now : AdmittedAt, first),
-            Stopwatch.GetElapsedTime(first, now));
+            Stopwatch.GetElapsedTime(first, now))
+        {
+            ImageTokens = Request.Media.Spans.Where(s => s.Kind == Multimodal.MediaKind.Image).Sum(s => s.Length),
+            AudioTokens = Request.Media.Spans.Where(s => s.Kind == Multimodal.MediaKind.Audio).Sum(s => s.Length),
+            MediaEncodeTime = Stopwatch.GetElapsedTime(0, MediaEncodeTicks),
+        };
     }
 
     public void Dispose()
     {
-        // Only when the request is over: a preempted request keeps its sampler state (penalties, grammar).
+        // Only when the request is over: a preempted request keeps its sampler state (penalties, grammar) and media.
         Sampler?.Dispose();
         Sampler = null;
+        Request.Media.Dispose();
     }
 }

@@ -19,6 +19,9 @@ internal abstract class EngineLoop : IDisposable
     /// <summary>The flag llama.cpp's abort callback polls, to stop a long decode for cancellation or disposal.</summary>
     protected AbortSignal Abort { get; } = new();
 
+    /// <summary>The abort flag's native address, for native code that polls it itself (mtmd's encoder).</summary>
+    public IntPtr AbortData => Abort.Data;
+
     /// <summary>Set once <see cref="Dispose"/> has begun; the loop exits at the next step.</summary>
     protected bool IsDisposing => _disposing;
 

@@ -28,6 +28,10 @@ internal sealed class GenerationRequest
     /// <summary>The LoRA adapters and scales to decode with; only requests with equal sets share a decode step or a cached prefix.</summary>
     public AdapterSet Adapters { get; init; } = AdapterSet.None;
 
+    /// <summary>The images and audio in the prompt: which positions hold media embeddings and what to encode there.</summary>
+    /// <remarks>Owned by the engine once the request is queued: it is disposed when the request leaves the decode loop.</remarks>
+    public MediaInput Media { get; init; } = MediaInput.Empty;
+
     /// <summary>Test diagnostics: when set, receives the gap between the two largest logits before each sample.</summary>
     public List<float>? LogitGaps { get; init; }
 }

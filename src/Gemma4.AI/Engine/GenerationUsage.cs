@@ -11,4 +11,14 @@ internal readonly record struct GenerationUsage(
     int CachedPromptTokens,
     int OutputTokens,
     TimeSpan PromptTime,
-    TimeSpan GenerationTime);
+    TimeSpan GenerationTime)
+{
+    /// <summary>Prompt positions holding image embeddings (included in <see cref="PromptTokens"/>).</summary>
+    public int ImageTokens { get; init; }
+
+    /// <summary>Prompt positions holding audio embeddings (included in <see cref="PromptTokens"/>).</summary>
+    public int AudioTokens { get; init; }
+
+    /// <summary>Time spent encoding media (in the projector, before the text model decodes the embeddings).</summary>
+    public TimeSpan MediaEncodeTime { get; init; }
+}

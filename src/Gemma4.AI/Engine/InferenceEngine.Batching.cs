@@ -1,3 +1,5 @@
+using LLama.Native;
+
 namespace Gemma4.AI.Engine;
 
 /// <summary>
@@ -9,7 +11,6 @@ internal sealed partial class InferenceEngine
     private void FillBatch()
     {
         _batch.Clear();
-        BeginAdapterStep();
         var generating = 0;
         foreach (var g in _active)
         {
@@ -38,7 +39,14 @@ internal sealed partial class InferenceEngine
                 break;
             }
 
-            var n = Math.Min(g.PendingCount, budget);
+            // Text up to the next media span; a sequence standing at a span waits for a media step.
+            var mediaStart = g.Request.Media.NextStart(g.PendingOffset);
+            if (mediaStart == g.PendingOffset)
+            {
+                continue;
+            }
+
+            var n = Math.Min(Math.Min(g.PendingCount, budget), mediaStart - g.PendingOffset);
             var position = g.Slot!.Tokens.Count;
             for (var k = 0; k < n; k++)
             {
@@ -76,6 +84,26 @@ internal sealed partial class InferenceEngine
                 g.PendingOffset += g.TokensInBatch;
             }
         }
+    }
+
+    /// <summary>
+    /// After a decode that did not succeed: an aborted or refused one (no KV slot) is rolled back, the latter after making
+    /// room; any other result fails the requests in the batch.
+    /// </summary>
+    private void Recover(DecodeResult result, string what)
+    {
+        if (result is DecodeResult.ComputeAborted or DecodeResult.NoKvSlot)
+        {
+            RollBackBatch();
+            if (result == DecodeResult.NoKvSlot)
+            {
+                MakeRoom();
+            }
+
+            return;
+        }
+
+        FailBatch(new InvalidOperationException($"llama_decode failed with {result} ({(int)result}) on {what}."));
     }
 
     /// <summary>A fatal decode error fails the requests in the batch (their sequences are cleared); the others go on.</summary>

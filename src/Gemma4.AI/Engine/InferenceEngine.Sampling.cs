@@ -51,7 +51,10 @@ internal sealed partial class InferenceEngine
     {
         var slot = g.Slot!;
         // Saved states are keyed by model and tokens only: KV computed with LoRA adapters must not be stored as the base model's.
-        if (_prefixCache is null || !g.Request.Adapters.IsEmpty || g.Request.PromptTokens.Length - g.CachedPromptTokens < _prefixCache.MinTokens
+        // Media are not stored: a saved state is keyed by token ids, and a media position's id only stands for a hash
+        // of content whose embeddings also depend on the projector file, which the cache does not fingerprint.
+        if (_prefixCache is null || !g.Request.Adapters.IsEmpty || !g.Request.Media.IsEmpty
+            || g.Request.PromptTokens.Length - g.CachedPromptTokens < _prefixCache.MinTokens
             || slot.Tokens.Count != g.Request.PromptTokens.Length || _prefixCache.Contains(g.Request.PromptTokens))
         {
             return;

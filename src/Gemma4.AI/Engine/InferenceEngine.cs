@@ -61,41 +61,58 @@ internal sealed partial class InferenceEngine : EngineLoop
     public Gemma4Tokenizer Tokenizer => _tokenizer;
 
     /// <summary>Queues a request and streams its output; cancelling the token (or abandoning the stream) frees its sequence.</summary>
+    /// <remarks>The request's media are disposed when it leaves the engine, or here if it never reaches the decode loop.</remarks>
     public async IAsyncEnumerable<GenerationUpdate> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ObjectDisposedException.ThrowIf(IsDisposing, this);
-        ThrowIfStopped();
-        if (request.PromptTokens.Length >= _settings.ContextSize)
-        {
-            throw new Gemma4ContextOverflowException(request.PromptTokens.Length, _settings.ContextSize);
-        }
-
-        using var adapterLease = request.Adapters.Acquire(); // its adapters stay loaded until the request has left the engine
-
-        // Back-pressure: at most MaxSequences running plus MaxQueued waiting.
-        if (_settings.RejectWhenFull)
-        {
-            if (!_capacity.Wait(0, cancellationToken))
-            {
-                throw new Gemma4QueueFullException(_settings.MaxSequences + _settings.MaxQueued);
-            }
-        }
-        else if (!_capacity.Wait(0, cancellationToken))
-        {
-            await WaitForPlaceAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        var queued = new StrongBox<bool>();
         try
         {
-            await foreach (var update in RunAsync(request, cancellationToken).ConfigureAwait(false))
+            ObjectDisposedException.ThrowIf(IsDisposing, this);
+            ThrowIfStopped();
+            if (request.PromptTokens.Length >= _settings.ContextSize)
             {
-                yield return update;
+                throw new Gemma4ContextOverflowException(request.PromptTokens.Length, _settings.ContextSize);
+            }
+
+            if (!request.Media.IsEmpty && _projector is null)
+            {
+                throw new InvalidOperationException("The request has media but the model has no projector.");
+            }
+
+            using var adapterLease = request.Adapters.Acquire(); // its adapters stay loaded until the request has left the engine
+
+            // Back-pressure: at most MaxSequences running plus MaxQueued waiting.
+            if (_settings.RejectWhenFull)
+            {
+                if (!_capacity.Wait(0, cancellationToken))
+                {
+                    throw new Gemma4QueueFullException(_settings.MaxSequences + _settings.MaxQueued);
+                }
+            }
+            else if (!_capacity.Wait(0, cancellationToken))
+            {
+                await WaitForPlaceAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            try
+            {
+                await foreach (var update in RunAsync(request, queued, cancellationToken).ConfigureAwait(false))
+                {
+                    yield return update;
+                }
+            }
+            finally
+            {
+                _capacity.Release();
             }
         }
         finally
         {
-            _capacity.Release();
+            if (!queued.Value)
+            {
+                request.Media.Dispose(); // the decode loop never saw it
+            }
         }
     }
 
@@ -116,7 +133,7 @@ internal sealed partial class InferenceEngine : EngineLoop
         }
     }
 
-    private async IAsyncEnumerable<GenerationUpdate> RunAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<GenerationUpdate> RunAsync(GenerationRequest request, StrongBox<bool> queued, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var generation = new ActiveGeneration(request);
         using var cancelOnExit = cancellationToken.UnsafeRegister(
@@ -128,6 +145,7 @@ internal sealed partial class InferenceEngine : EngineLoop
             (this, generation));
 
         _incoming.Enqueue(generation);
+        queued.Value = true; // from here the loop (or FailIncoming) disposes it
         Interlocked.MemoryBarrier(); // the read of _stopped below must not pass the enqueue (see OnStopped)
         Wake();
         if (_stopped is { } stopped)
@@ -220,6 +238,7 @@ internal sealed partial class InferenceEngine : EngineLoop
     protected override void DisposeResources()
     {
         _batch.Dispose();
+        _embeddingBatch?.Dispose();
         _sampler.Dispose();
 
         // _capacity and _stopping stay: streams still release their place after disposal, and late callers still wait
@@ -267,7 +286,7 @@ internal sealed partial class InferenceEngine : EngineLoop
                 return; // preempted: wait until a running request ends, so preemption cannot repeat without progress
             }
 
-            if (_pool.Plan(g.Pending, g.Request.Adapters) is not { } plan)
+            if (_pool.Plan(g.Pending, g.Request.Adapters, g.Request.Media) is not { } plan)
             {
                 return; // every sequence is busy; keep FIFO order
             }
@@ -293,6 +312,7 @@ internal sealed partial class InferenceEngine : EngineLoop
 #pragma warning restore CA1031
                 {
                     g.Fail(ex);
+                    g.Dispose();
                     _waiting.RemoveAt(i--);
                     continue;
                 }
@@ -389,6 +409,14 @@ internal sealed partial class InferenceEngine : EngineLoop
 
     protected override void Step()
     {
+        BeginAdapterStep();
+        if (NextMediaStep() is var (media, span))
+        {
+            DecodeMedia(media, span);
+            return;
+        }
+
+        _lastStepWasMedia = false;
         FillBatch();
         ArmAbort();
         Abort.Reset();
@@ -406,14 +434,10 @@ internal sealed partial class InferenceEngine : EngineLoop
                 break;
             case DecodeResult.ComputeAborted:
                 Log.DecodeAborted(_logger, _batch.Count);
-                RollBackBatch();
-                break;
-            case DecodeResult.NoKvSlot:
-                RollBackBatch();
-                MakeRoom();
+                Recover(result, $"a batch of {_batch.Count} tokens");
                 break;
             default:
-                FailBatch(new InvalidOperationException($"llama_decode failed with {result} ({(int)result}) on a batch of {_batch.Count} tokens."));
+                Recover(result, $"a batch of {_batch.Count} tokens");
                 break;
         }
 

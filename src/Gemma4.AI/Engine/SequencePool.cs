@@ -36,7 +36,7 @@ internal sealed partial class SequencePool
     /// Chooses a sequence for a prompt: the idle one sharing the longest prefix, unless a busy one shares a much longer
     /// prefix that can be copied; else an empty or least recently used one. Null when every sequence is busy.
     /// </summary>
-    public SlotPlan? Plan(int[] prompt, AdapterSet adapters)
+    public SlotPlan? Plan(int[] prompt, AdapterSet adapters, MediaInput media)
     {
         SequenceSlot? best = null;
         var reuse = 0;
@@ -48,7 +48,7 @@ internal sealed partial class SequencePool
             }
 
             // At least one prompt token must be decoded to get logits for the first sample.
-            var common = Math.Min(slot.CommonPrefixLength(prompt, adapters), prompt.Length - 1);
+            var common = Math.Min(slot.CommonPrefixLength(prompt, adapters, media), prompt.Length - 1);
             if (best is null || common > reuse
                 || (common == reuse && (slot.Tokens.Count < best.Tokens.Count || (slot.Tokens.Count == best.Tokens.Count && slot.LastUsed < best.LastUsed))))
             {
@@ -68,7 +68,7 @@ internal sealed partial class SequencePool
         var shared = reuse;
         foreach (var slot in _settings.SwaFull || _settings.SlidingWindow <= 0 ? Slots : [])
         {
-            if (!slot.IsIdle && Math.Min(slot.CommonPrefixLength(prompt, adapters), prompt.Length - 1) is var common
+            if (!slot.IsIdle && Math.Min(slot.CommonPrefixLength(prompt, adapters, media), prompt.Length - 1) is var common
                 && common >= reuse + MinimumFork && common > shared && CanResumeAt(slot, common))
             {
                 source = slot;
@@ -96,6 +96,7 @@ internal sealed partial class SequencePool
             Clear(slot);
             LlamaNative.MemorySeqCopy(_memory, source.Id, slot.Id, 0, reuse);
             slot.Tokens.AddRange(source.Tokens.GetRange(0, reuse));
+            slot.Media.AddRange(source.Media.Where(m => m.Start + m.Key.Length <= reuse));
             slot.SharedWith = source;
             slot.SharedPrefix = reuse;
             Log.Forked(_logger, slot.Id, source.Id, reuse);
@@ -145,6 +146,7 @@ internal sealed partial class SequencePool
         if (keep < slot.Tokens.Count)
         {
             slot.Tokens.RemoveRange(keep, slot.Tokens.Count - keep);
+            slot.TrimMedia(keep);
             Shrunk(slot, keep);
         }
 
@@ -156,6 +158,7 @@ internal sealed partial class SequencePool
     {
         LlamaNative.MemorySeqRemove(_memory, slot.Id, -1, -1);
         slot.Tokens.Clear();
+        slot.Media.Clear();
 
         // The cells it gets next are its owner's (a request decoding its history again after a rollback), else a new
         // owner's (Acquire sets them) or a restored state's (base model); never the previous owner's.

@@ -34,10 +34,67 @@ internal sealed class SequenceSlot(int id)
     /// <summary>Cells this sequence holds that no other sequence accounts for.</summary>
     public int OwnCells => Tokens.Count - SharedPrefix;
 
+    /// <summary>The media spans among <see cref="Tokens"/> (start position and identity), in position order.</summary>
+    public List<(int Start, MediaKey Key)> Media { get; } = [];
+
     public int CommonPrefixLength(ReadOnlySpan<int> tokens) =>
         ((ReadOnlySpan<int>)CollectionsMarshal.AsSpan(Tokens)).CommonPrefixLength(tokens);
 
     /// <summary>The cached prefix a request with <paramref name="adapters"/> can reuse: none when its adapters differ.</summary>
     public int CommonPrefixLength(ReadOnlySpan<int> tokens, AdapterSet adapters) =>
         adapters.Equals(Adapters) ? CommonPrefixLength(tokens) : 0;
+
+    /// <summary>
+    /// The cached prefix a request can reuse, never ending inside a media span: the token match is cut back to the start of
+    /// the first span whose cached media is not the request's (placeholder ids are hash-derived, so this also guards
+    /// against two media sharing one) or that either side holds only in part.
+    /// </summary>
+    public int CommonPrefixLength(ReadOnlySpan<int> tokens, AdapterSet adapters, MediaInput media)
+    {
+        var common = CommonPrefixLength(tokens, adapters);
+        foreach (var (start, key) in Media)
+        {
+            if (start >= common)
+            {
+                break;
+            }
+
+            if (start + key.Length > common)
+            {
+                common = start;
+                break;
+            }
+        }
+
+        foreach (var span in media.Spans)
+        {
+            if (span.Start >= common)
+            {
+                break;
+            }
+
+            if (span.End > common || !Holds(span))
+            {
+                return span.Start;
+            }
+        }
+
+        return common;
+    }
+
+    /// <summary>Forgets the media spans at or after <paramref name="length"/> (the cells from there on are gone).</summary>
+    public void TrimMedia(int length) => Media.RemoveAll(m => m.Start >= length);
+
+    private bool Holds(MediaSpan span)
+    {
+        foreach (var (start, key) in Media)
+        {
+            if (start == span.Start)
+            {
+                return key.Equals(span.Key);
+            }
+        }
+
+        return false;
+    }
 }

@@ -103,7 +103,7 @@ internal static class Gemma4MessageMapper
             }
             else if (MediaType(content) is { } type)
             {
-                parts.Add(new TemplatePart(type));
+                parts.Add(new TemplatePart(type, Content: content));
             }
         }
 

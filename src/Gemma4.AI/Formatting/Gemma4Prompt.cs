@@ -19,6 +19,9 @@ internal sealed class Gemma4Prompt
     /// <summary>Consecutive, non-overlapping segments covering <see cref="Text"/>.</summary>
     public IReadOnlyList<PromptSegment> Segments { get; }
 
+    /// <summary>The content behind each media placeholder of the prompt, in order (null where the part had none).</summary>
+    public IReadOnlyList<Microsoft.Extensions.AI.AIContent?> Media { get; init; } = [];
+
     /// <summary>True when the prompt ends inside an open thought channel (the model continues thinking).</summary>
     public bool EndsInsideThought { get; init; }
 

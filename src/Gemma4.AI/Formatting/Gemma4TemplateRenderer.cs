@@ -180,7 +180,7 @@ internal static class Gemma4TemplateRenderer
             };
             if (placeholder is not null)
             {
-                b.AppendTemplate(placeholder);
+                b.AppendMedia(placeholder, part.Content);
                 hasContent = true;
             }
             else if (part.Type == "text")

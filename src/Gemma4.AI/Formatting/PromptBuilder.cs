@@ -7,6 +7,7 @@ internal sealed class PromptBuilder
 {
     private readonly StringBuilder _text = new();
     private readonly List<PromptSegment> _segments = [];
+    private readonly List<Microsoft.Extensions.AI.AIContent?> _media = [];
     private readonly List<PromptMessageStart> _messageStarts = [];
     private bool _split;
 
@@ -17,6 +18,13 @@ internal sealed class PromptBuilder
 
     /// <summary>Appends content; it is always tokenized as plain text, and a lone surrogate in it becomes U+FFFD.</summary>
     public PromptBuilder AppendContent(string text) => Append(Utf16.ReplaceLoneSurrogates(text), isContent: true);
+
+    /// <summary>Appends a media placeholder (template text) and records the content it stands for, in prompt order.</summary>
+    public PromptBuilder AppendMedia(string placeholder, Microsoft.Extensions.AI.AIContent? content)
+    {
+        _media.Add(content);
+        return AppendTemplate(placeholder);
+    }
 
     /// <summary>Appends content; it is always tokenized as plain text, and a lone surrogate in it becomes U+FFFD.</summary>
     public PromptBuilder AppendContent(ReadOnlySpan<char> text)
@@ -53,7 +61,7 @@ internal sealed class PromptBuilder
     }
 
     public Gemma4Prompt Build(bool endsInsideThought = false) =>
-        new(_text.ToString(), _segments.ToArray()) { EndsInsideThought = endsInsideThought, MessageStarts = _messageStarts.ToArray() };
+        new(_text.ToString(), _segments.ToArray()) { EndsInsideThought = endsInsideThought, MessageStarts = _messageStarts.ToArray(), Media = [.. _media] };
 
     public override string ToString() => _text.ToString();
 

@@ -27,7 +27,10 @@ internal sealed record TemplateMessage(string Role)
 }
 
 /// <summary>A content part: <c>{type: text, text}</c> or a media placeholder <c>{type: image|audio|video}</c>.</summary>
-internal sealed record TemplatePart(string Type, string? Text = null);
+/// <param name="Type">The part type.</param>
+/// <param name="Text">The text of a text part.</param>
+/// <param name="Content">The content a media part came from, so the rendered placeholder can be tied back to it.</param>
+internal sealed record TemplatePart(string Type, string? Text = null, Microsoft.Extensions.AI.AIContent? Content = null);
 
 /// <summary>A tool call: <c>{id, type: function, function: {name, arguments}}</c>; arguments is a mapping or None.</summary>
 internal sealed record TemplateToolCall(string? Id, string Name, PyDict? Arguments);

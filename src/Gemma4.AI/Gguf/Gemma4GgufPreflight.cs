@@ -67,6 +67,18 @@ internal static class Gemma4GgufPreflight
         return info!;
     }
 
+    /// <summary>
+    /// Checks every tensor's type, alignment and extent in any GGUF file (a projector's too), adding what is wrong to
+    /// <paramref name="problems"/>; returns the total tensor bytes.
+    /// </summary>
+    internal static long CheckTensorData(GgufFile file, List<string> problems)
+    {
+        var check = new Checker(file);
+        var total = check.CheckTensorData();
+        problems.AddRange(check.Problems);
+        return total;
+    }
+
     private sealed class Checker(GgufFile file)
     {
         private string _arch = string.Empty;
@@ -190,7 +202,7 @@ internal static class Gemma4GgufPreflight
         private string Key(string suffix) => _arch + "." + suffix;
 
         /// <summary>Checks every tensor's type, alignment and extent; returns the total tensor bytes.</summary>
-        private long CheckTensorData()
+        public long CheckTensorData()
         {
             long total = 0;
             GgufTensorInfo? pastEnd = null;

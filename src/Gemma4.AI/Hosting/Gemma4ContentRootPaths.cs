@@ -16,6 +16,7 @@ internal sealed class Gemma4ContentRootPaths(string optionsName, IHostEnvironmen
         if (name == optionsName)
         {
             options.ModelPath = Resolve(options.ModelPath)!;
+            options.ProjectorPath = Resolve(options.ProjectorPath);
             options.PrefixCacheDirectory = Resolve(options.PrefixCacheDirectory);
         }
     }

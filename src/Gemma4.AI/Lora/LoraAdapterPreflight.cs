@@ -31,30 +31,7 @@ internal static class LoraAdapterPreflight
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(baseModel);
-        if (Directory.Exists(path))
-        {
-            throw new Gemma4ModelLoadException(path, "is a directory, not a LoRA adapter GGUF file");
-        }
-
-        if (!File.Exists(path))
-        {
-            throw new Gemma4ModelLoadException(path, "LoRA adapter file not found");
-        }
-
-        GgufFile file;
-        try
-        {
-            file = GgufReader.Read(path);
-        }
-        catch (GgufFormatException e)
-        {
-            throw new Gemma4ModelLoadException(path, "not a readable LoRA adapter: " + e.Message, e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new Gemma4ModelLoadException(path, "cannot read the LoRA adapter file: " + e.Message, e);
-        }
-
+        var file = GgufPreflightFile.Read(path, "LoRA adapter");
         return Validate(file, path, baseArchitecture, baseModel);
     }
 

@@ -11,6 +11,12 @@ public sealed record Gemma4MemoryEstimate(long WeightsBytes, long KvCacheBytes, 
     /// <summary>All of the KV cache.</summary>
     public long TotalKvCacheBytes => KvCacheBytes + SlidingKvCacheBytes;
 
-    /// <summary>Everything: weights, KV cache and compute buffers.</summary>
-    public long TotalBytes => WeightsBytes + TotalKvCacheBytes + ComputeBytes;
+    /// <summary>
+    /// The projector (<see cref="Gemma4ModelOptions.ProjectorPath"/>): its weights plus a rough estimate of an encode's
+    /// buffers (for the vision encoder, activations and attention scores of the largest image); 0 without a projector.
+    /// </summary>
+    public long ProjectorBytes { get; init; }
+
+    /// <summary>Everything: weights, KV cache, compute buffers and the projector.</summary>
+    public long TotalBytes => WeightsBytes + TotalKvCacheBytes + ComputeBytes + ProjectorBytes;
 }

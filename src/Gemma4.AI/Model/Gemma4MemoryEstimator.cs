@@ -1,4 +1,5 @@
 using Gemma4.AI.Gguf;
+using Gemma4.AI.Multimodal;
 
 namespace Gemma4.AI;
 
@@ -14,13 +15,39 @@ public static class Gemma4MemoryEstimator
 {
     private const int CellPadding = 256;
 
-    /// <summary>Estimates the memory of <paramref name="modelPath"/> loaded with <paramref name="options"/>.</summary>
-    /// <exception cref="Gemma4ModelLoadException">The file is not a usable Gemma 4 GGUF.</exception>
+    /// <summary>
+    /// Estimates the memory of <paramref name="modelPath"/> loaded with <paramref name="options"/>, its projector
+    /// (<see cref="Gemma4ModelOptions.ProjectorPath"/>) included.
+    /// </summary>
+    /// <exception cref="Gemma4ModelLoadException">The file (or the projector) is not a usable Gemma 4 GGUF.</exception>
     public static Gemma4MemoryEstimate Estimate(string modelPath, Gemma4ModelOptions options)
     {
         ArgumentNullException.ThrowIfNull(modelPath);
         ArgumentNullException.ThrowIfNull(options);
-        return Estimate(Gemma4GgufPreflight.Validate(modelPath), options);
+        var info = Gemma4GgufPreflight.Validate(modelPath);
+        var estimate = Estimate(info, options);
+        return string.IsNullOrWhiteSpace(options.ProjectorPath)
+            ? estimate
+            : estimate with { ProjectorBytes = ProjectorBytes(ProjectorPreflight.Validate(options.ProjectorPath, info.EmbeddingLength, options.EffectiveImageMaxTokens), options) };
+    }
+
+    /// <summary>The projector's weights plus a rough encode buffer: activations and (non-flash) attention scores of the largest input.</summary>
+    internal static long ProjectorBytes(ProjectorInfo projector, Gemma4ModelOptions options)
+    {
+        long compute = 0;
+        if (projector.Vision is { } vision)
+        {
+            long patches = (long)options.EffectiveImageMaxTokens * vision.MergeFactor * vision.MergeFactor;
+            compute = Math.Max(compute, (patches * vision.Width * 4 * 16) + (patches * patches * vision.Heads * 4));
+        }
+
+        if (projector.Audio is { } audio)
+        {
+            // A 30-second chunk: 3000 frames after subsampling, attended in blocks of 24.
+            compute = Math.Max(compute, 3000L * audio.Width * 4 * 16);
+        }
+
+        return projector.TensorBytes + compute;
     }
 
     internal static Gemma4MemoryEstimate Estimate(Gemma4ModelInfo info, Gemma4ModelOptions options)

@@ -1,6 +1,7 @@
 using Gemma4.AI.Engine;
 using Gemma4.AI.Formatting;
 using Gemma4.AI.Gguf;
+using Gemma4.AI.Multimodal;
 using Gemma4.AI.Native;
 using LLama;
 using LLama.Common;
@@ -26,6 +27,7 @@ public sealed partial class Gemma4Model : IDisposable
     private readonly SafeLLamaContextHandle? _context;
     private readonly InferenceEngine? _engine;
     private readonly List<IDisposable> _dependents = [];
+    private MediaProjector? _projector;
     private int _disposed;
 
     private Gemma4Model(Gemma4ModelOptions options, Gemma4ModelInfo info, LLamaWeights weights, SafeLLamaContextHandle? context, ILoggerFactory loggerFactory)
@@ -105,6 +107,15 @@ public sealed partial class Gemma4Model : IDisposable
     public Gemma4QuantizationType? QuantizationType =>
         Info.FileType is { } fileType && Enum.IsDefined(typeof(Gemma4QuantizationType), (int)fileType) ? (Gemma4QuantizationType)fileType : null;
 
+    /// <summary>The projector ("mmproj") file loaded with the model, or null for a text-only model.</summary>
+    public string? ProjectorPath => _projector?.Info.FilePath;
+
+    /// <summary>Whether the model takes images: a projector with a vision encoder is loaded.</summary>
+    public bool SupportsImages => _projector?.SupportsImages == true;
+
+    /// <summary>Whether the model takes audio: a projector with an audio encoder is loaded (Gemma 4 E2B/E4B).</summary>
+    public bool SupportsAudio => _projector?.SupportsAudio == true;
+
     /// <summary>The compute devices available when the model was loaded (layers go to GPUs when <see cref="Gemma4ModelOptions.GpuLayerCount"/> is not 0).</summary>
     public IReadOnlyList<Gemma4Device> Devices { get; private init; } = [];
 
@@ -119,6 +130,9 @@ public sealed partial class Gemma4Model : IDisposable
         $"{ModelId} is an embedding model ({Info.Architecture}); it cannot generate text. Use Gemma4EmbeddingGenerator.");
 
     internal ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>The loaded projector, or null.</summary>
+    internal MediaProjector? Projector => _projector;
 
     internal LLamaWeights Weights => _weights;
 
@@ -170,6 +184,7 @@ public sealed partial class Gemma4Model : IDisposable
 
         var info = Gemma4GgufPreflight.Validate(options.ModelPath);
         options.ValidateFor(info, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
+        var projectorInfo = PreflightProjector(options, info);
         var parameters = ToModelParams(options, info);
 
         LLamaWeights weights;
@@ -196,6 +211,19 @@ public sealed partial class Gemma4Model : IDisposable
             // Embedding models get their contexts from Gemma4EmbeddingGenerator; only generative models get a decode loop.
             context = info.IsEmbeddingModel ? null : CreateContext(weights, parameters, options.ModelPath);
             var model = new Gemma4Model(options, info, weights, context, loggerFactory) { Devices = devices };
+            if (projectorInfo is not null)
+            {
+                try
+                {
+                    model.AttachProjector(projectorInfo, logger);
+                }
+                catch
+                {
+                    model.Dispose();
+                    throw;
+                }
+            }
+
             if (info.IsEmbeddingModel)
             {
                 Log.LoadedForEmbeddings(logger, model.ModelId, info.Architecture, info.Quantization, info.EmbeddingLength);
@@ -294,9 +322,69 @@ public sealed partial class Gemma4Model : IDisposable
 
         _engine?.Dispose();
         _context?.Dispose();
+        _projector?.Dispose(); // after the decode loop that encodes with it, before the weights it was made for
         FreeAllAdapters(); // after the context that used them, before the weights they were made for
         _weights.Dispose();
         NativeHeap.Trim(); // the allocator keeps what llama.cpp freed unless asked to return it
+    }
+
+    /// <summary>Checks the projector file (if any) against the model before anything is loaded.</summary>
+    private static ProjectorInfo? PreflightProjector(Gemma4ModelOptions options, Gemma4ModelInfo info)
+    {
+        if (string.IsNullOrWhiteSpace(options.ProjectorPath))
+        {
+            return null;
+        }
+
+        if (info.IsEmbeddingModel)
+        {
+            throw new Gemma4ModelLoadException(options.ModelPath,
+                $"is an embedding model ({info.Architecture}); it cannot take a projector (ProjectorPath '{options.ProjectorPath}')");
+        }
+
+        var projector = ProjectorPreflight.Validate(options.ProjectorPath, info.EmbeddingLength, options.EffectiveImageMaxTokens);
+        if (projector.Vision is not null && options.EffectiveImageMaxTokens > options.MicroBatchSize)
+        {
+            // Image embeddings are decoded with causal attention off, and llama.cpp aborts when they span micro-batches.
+#pragma warning disable CA2208 // The bad value is the option, named as Validate names options.
+            throw new ArgumentOutOfRangeException(nameof(Gemma4ModelOptions.MicroBatchSize), options.MicroBatchSize,
+                $"Gemma4ModelOptions.MicroBatchSize ({options.MicroBatchSize}) must be at least ImageMaxTokens ({options.EffectiveImageMaxTokens}): "
+                + "an image is decoded in one micro-batch. Raise MicroBatchSize (and BatchSize) or lower ImageMaxTokens.");
+#pragma warning restore CA2208
+        }
+
+        return projector;
+    }
+
+    /// <summary>Loads the preflighted projector once the vocabulary shows the media control tokens it needs.</summary>
+    private void AttachProjector(ProjectorInfo info, ILogger logger)
+    {
+        // mtmd tokenizes "<|image>" and friends with special parsing: missing or plain-text tokens would silently become
+        // several text pieces around every image, and the template's placeholders would not be found.
+        var needed = new List<string>();
+        if (info.Vision is not null)
+        {
+            needed.AddRange([Gemma4Tokens.Image, Gemma4Tokens.ImageStart, Gemma4Tokens.ImageEnd]);
+        }
+
+        if (info.Audio is not null)
+        {
+            needed.AddRange([Gemma4Tokens.Audio, Gemma4Tokens.AudioStart, Gemma4Tokens.AudioEnd]);
+        }
+
+        var missing = needed.Where(t => Tokenizer.SpecialTokenId(t) < 0).ToList();
+        if (missing.Count > 0)
+        {
+            throw new Gemma4ModelLoadException(ModelPath,
+                $"the vocabulary lacks the media control token(s) {string.Join(", ", missing)} that the projector {info.FilePath} needs; "
+                + "is this a Gemma 4 model?");
+        }
+
+        var threads = Options.Threads ?? Environment.ProcessorCount;
+        _projector = MediaProjector.Load(info, _weights.NativeHandle, threads, Options.GpuLayerCount != 0,
+            Options.EffectiveImageMinTokens, Options.EffectiveImageMaxTokens, Engine.AbortData);
+        Engine.AttachProjector(_projector);
+        Log.ProjectorLoaded(logger, info.FilePath, SupportsImages, SupportsAudio);
     }
 
     internal static Gemma4TemplateVariant DetectVariant(Gemma4ModelInfo info)
@@ -370,5 +458,8 @@ public sealed partial class Gemma4Model : IDisposable
         // An embedding model has no generation context: its contexts belong to each Gemma4EmbeddingGenerator.
         [LoggerMessage(2, LogLevel.Information, "Loaded {ModelId} ({Architecture}, {Quantization}) for {Dimensions}-dimensional embeddings.")]
         public static partial void LoadedForEmbeddings(ILogger logger, string modelId, string architecture, string quantization, int dimensions);
+
+        [LoggerMessage(3, LogLevel.Information, "Loaded the projector {ProjectorPath} (images: {Images}, audio: {Audio}).")]
+        public static partial void ProjectorLoaded(ILogger logger, string projectorPath, bool images, bool audio);
     }
 }

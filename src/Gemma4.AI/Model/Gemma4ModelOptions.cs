@@ -14,6 +14,34 @@ public sealed class Gemma4ModelOptions
     public string ModelPath { get; set; } = string.Empty;
 
     /// <summary>
+    /// Path of the projector ("mmproj") GGUF published next to the model, which lets it see images (and, for E2B/E4B, hear
+    /// audio); null or empty loads the text model alone. Relative paths resolve like <see cref="ModelPath"/>. The projector
+    /// is checked before llama.cpp sees it, loaded with the model (on the GPU when the model's layers are) and freed with it.
+    /// </summary>
+    public string? ProjectorPath { get; set; }
+
+    /// <summary>
+    /// Fewest tokens an image becomes (small images are scaled up); null uses the projector's default, 40. Gemma 4's
+    /// documented budgets are 70, 140, 280, 560 and 1120.
+    /// </summary>
+    public int? ImageMinTokens { get; set; }
+
+    /// <summary>
+    /// Most tokens an image becomes (large images are scaled down); null uses the projector's default, 280. An image is
+    /// decoded in one micro-batch, so <see cref="MicroBatchSize"/> must be at least this.
+    /// </summary>
+    public int? ImageMaxTokens { get; set; }
+
+    /// <summary>
+    /// Largest image, in pixels (width x height, read from the file's header before anything is decoded), that a request
+    /// may send; larger ones are refused. Default 33,554,432 (32 megapixels, about 96 MB decoded).
+    /// </summary>
+    public long MaxImagePixels { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>Longest audio clip, in seconds, that a request may send (25 tokens per second). Default 600.</summary>
+    public int MaxAudioSeconds { get; set; } = 600;
+
+    /// <summary>
     /// KV cache size in tokens, shared by all parallel sequences. Default 8192; at least 16 and at most the model's trained
     /// context (131072 for E2B/E4B, 262144 for larger sizes). Loading refuses a larger value, and, when the model runs on
     /// the CPU, one whose KV cache and compute buffers (<see cref="Gemma4MemoryEstimator"/>) exceed the machine's memory.
@@ -95,11 +123,22 @@ public sealed class Gemma4ModelOptions
     /// <summary>Which official template variant renders prompts; null detects it from the file.</summary>
     public Gemma4TemplateVariant? TemplateVariant { get; set; }
 
+    /// <summary>
+    /// A serving engine (vLLM, llama-server, Ollama, any OpenAI-compatible server) that runs the model instead of this
+    /// process; the registration is remote when its <see cref="Gemma4RemoteOptions.Endpoint"/> is set, and the other
+    /// settings here are then not used. Configuration key <c>Remote</c> (for example <c>Gemma4:Remote:Endpoint</c>).
+    /// </summary>
+    public Gemma4RemoteOptions? Remote { get; set; }
+
+    /// <summary>Whether <see cref="Remote"/> makes these options describe a remote engine rather than a file.</summary>
+    public bool IsRemote => Remote?.IsConfigured == true;
+
     /// <summary>Creates a copy, so a loaded model never sees later changes.</summary>
     public Gemma4ModelOptions Clone()
     {
         var copy = (Gemma4ModelOptions)MemberwiseClone();
         copy.BackendModules = [.. BackendModules];
+        copy.Remote = Remote?.Clone();
         return copy;
     }
 
@@ -107,9 +146,17 @@ public sealed class Gemma4ModelOptions
     /// <exception cref="ArgumentException">A setting is out of range or a combination would crash llama.cpp.</exception>
     public void Validate()
     {
+        if (IsRemote)
+        {
+            Remote!.Validate(); // the in-process settings are not used
+            return;
+        }
+
         if (string.IsNullOrWhiteSpace(ModelPath))
         {
-            throw new ArgumentException("Gemma4ModelOptions.ModelPath is required: the path of a Gemma 4 GGUF file.", nameof(ModelPath));
+            throw new ArgumentException(
+                "Gemma4ModelOptions.ModelPath is required: the path of a Gemma 4 GGUF file" +
+                (Remote is null ? "." : " (or set Remote:Endpoint to use a serving engine)."), nameof(ModelPath));
         }
 
         Require(ContextSize >= 16, nameof(ContextSize), ContextSize, "at least 16 tokens");
@@ -139,6 +186,12 @@ public sealed class Gemma4ModelOptions
             throw new ArgumentException("Gemma4ModelOptions.BackendModules must not be null or contain empty paths.", nameof(BackendModules));
         }
 
+        Require(ImageMinTokens is null or >= 1, nameof(ImageMinTokens), ImageMinTokens, "at least 1 (or null for the projector's default)");
+        Require(ImageMaxTokens is null or >= 1, nameof(ImageMaxTokens), ImageMaxTokens, "at least 1 (or null for the projector's default)");
+        Require(EffectiveImageMinTokens <= EffectiveImageMaxTokens, nameof(ImageMinTokens), ImageMinTokens, $"at most ImageMaxTokens ({EffectiveImageMaxTokens})");
+        Require(MaxImagePixels >= 1, nameof(MaxImagePixels), MaxImagePixels, "at least 1");
+        Require(MaxAudioSeconds >= 1, nameof(MaxAudioSeconds), MaxAudioSeconds, "at least 1");
+
         if (IsQuantized(ValueCacheType) && FlashAttention == Gemma4FlashAttention.Disabled)
         {
             throw new ArgumentException(
@@ -146,6 +199,12 @@ public sealed class Gemma4ModelOptions
                 "(llama.cpp cannot create that context). Use Auto or Enabled, or an F16 V cache.", nameof(FlashAttention));
         }
     }
+
+    /// <summary>Fewest tokens per image, with the projector's default filled in.</summary>
+    internal int EffectiveImageMinTokens => ImageMinTokens ?? Math.Min(Multimodal.ProjectorPreflight.DefaultImageMinTokens, EffectiveImageMaxTokens);
+
+    /// <summary>Most tokens per image, with the projector's default filled in.</summary>
+    internal int EffectiveImageMaxTokens => ImageMaxTokens ?? Multimodal.ProjectorPreflight.DefaultImageMaxTokens;
 
     /// <summary>
     /// Checks what only the model file can tell: the context against the model's trained context and, on the CPU, the

@@ -102,6 +102,12 @@ internal static unsafe partial class LlamaNative
     [LibraryImport(LibraryName, EntryPoint = "llama_memory_seq_cp")]
     public static partial void MemorySeqCopy(IntPtr memory, int src, int dst, int p0, int p1);
 
+    [LibraryImport(LibraryName, EntryPoint = "llama_set_causal_attn")]
+    public static partial void SetCausalAttention(SafeLLamaContextHandle ctx, [MarshalAs(UnmanagedType.U1)] bool causal);
+
+    [LibraryImport(LibraryName, EntryPoint = "llama_model_n_embd_inp")]
+    public static partial int ModelInputEmbeddingWidth(SafeLlamaModelHandle model);
+
     [LibraryImport(LibraryName, EntryPoint = "llama_model_n_swa")]
     public static partial int ModelSlidingWindow(SafeLlamaModelHandle model);
 

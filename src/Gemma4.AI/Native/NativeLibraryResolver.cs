@@ -21,13 +21,20 @@ internal static class NativeLibraryResolver
 
     private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
     {
-        if (name is not (LlamaNative.LibraryName or GgmlNative.LibraryName or GgmlNative.BaseLibraryName))
+        if (name is not (LlamaNative.LibraryName or GgmlNative.LibraryName or GgmlNative.BaseLibraryName or MtmdNative.LibraryName))
         {
             return IntPtr.Zero;
         }
 
-        // Makes LLamaSharp pick and load its native build (CPU variant or CUDA) first.
-        NativeApi.llama_empty_call();
+        // Makes LLamaSharp pick and load its native build (CPU variant or CUDA) first; libmtmd is loaded on first use.
+        if (name == MtmdNative.LibraryName)
+        {
+            MtmdNative.EnsureLoaded();
+        }
+        else
+        {
+            NativeApi.llama_empty_call();
+        }
 
         // The loaded library is found by its soname/module name, so this returns the same handle.
         var fileName = OperatingSystem.IsWindows() ? $"{name}.dll"

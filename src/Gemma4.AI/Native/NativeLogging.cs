@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using LLama.Native;
 using Microsoft.Extensions.Logging;
@@ -24,6 +26,7 @@ internal static partial class NativeLogging
     private static Action<LogLevel, string>[] _listeners = [];
     private static ILogger _logger = NullLogger.Instance;
     private static bool _configured;
+    private static bool _mtmdConfigured;
 
     // Kept in a field so the delegate handed to native code is never collected.
     private static readonly NativeLogConfig.LLamaLogCallback Callback = OnNativeLog;
@@ -57,6 +60,31 @@ internal static partial class NativeLogging
         }
     }
 
+    /// <summary>
+    /// Routes libmtmd's log (the projector loader, image and audio preprocessing, encodes) here too: mtmd and its helpers
+    /// keep their own process-wide callbacks and otherwise print to stderr, bypassing llama.cpp's log callback.
+    /// </summary>
+    public static unsafe void EnsureMtmdConfigured()
+    {
+        EnsureConfigured();
+        if (Volatile.Read(ref _mtmdConfigured))
+        {
+            return;
+        }
+
+        lock (Gate)
+        {
+            if (_mtmdConfigured)
+            {
+                return;
+            }
+
+            MtmdNative.LogSet(&OnMtmdLog, IntPtr.Zero);
+            MtmdNative.HelperLogSet(&OnMtmdLog, IntPtr.Zero);
+            Volatile.Write(ref _mtmdConfigured, true);
+        }
+    }
+
     /// <summary>Adds a listener that sees every complete native log line; dispose the result to remove it.</summary>
     public static IDisposable AddListener(Action<LogLevel, string> listener)
     {
@@ -78,6 +106,21 @@ internal static partial class NativeLogging
         LLamaLogLevel.Error => LogLevel.Error,
         _ => LogLevel.Debug,
     };
+
+    // ggml_log_level and LLamaLogLevel share their values (none, debug, info, warn, error, cont).
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static unsafe void OnMtmdLog(int level, byte* text, IntPtr userData)
+    {
+        try
+        {
+            OnNativeLog((LLamaLogLevel)level, Marshal.PtrToStringUTF8((IntPtr)text) ?? string.Empty);
+        }
+#pragma warning disable CA1031 // A native callback must swallow everything: an exception here would crash the process.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
 
     private static void OnNativeLog(LLamaLogLevel level, string message)
     {

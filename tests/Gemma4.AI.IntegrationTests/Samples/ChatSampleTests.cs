@@ -53,6 +53,19 @@ public sealed partial class ChatSampleTests
         }
     }
 
+    [Fact]
+    public void Docs_EveryDotnetRunCommand_BuildsRelease()
+    {
+        // A newcomer copies the first command: without -c Release it builds Debug, and the test command then builds Release again.
+        var files = Directory.EnumerateFiles(Path.Combine(DocTranscripts.RepositoryRoot, "docs"), "*.md").Prepend(Path.Combine(DocTranscripts.RepositoryRoot, "README.md"));
+        var commands = files.SelectMany(f => File.ReadLines(f).Select(l => (File: Path.GetFileName(f), Line: l)))
+            .Where(x => x.Line.Contains("dotnet run ", StringComparison.Ordinal))
+            .ToList();
+
+        Assert.NotEmpty(commands);
+        Assert.All(commands, x => Assert.True(x.Line.Contains("-c Release", StringComparison.Ordinal), $"{x.File}: {x.Line}"));
+    }
+
     /// <summary>
     /// Output as a terminal shows it: there the typed line is echoed after the "> " prompt and the answer starts on the
     /// next line; with input piped, the answer follows the prompt directly.

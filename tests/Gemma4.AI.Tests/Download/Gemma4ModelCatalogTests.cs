@@ -90,4 +90,22 @@ public sealed class Gemma4ModelCatalogTests
             Assert.EndsWith(Path.Combine("models"), dir, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public void ChatModels_NameTheProjectorPublishedBesideThem_ExceptThe12BsUnsupportedOne()
+    {
+        foreach (var model in Gemma4ModelCatalog.All.Where(f => !f.IsEmbeddingModel && f != Gemma4ModelCatalog.Gemma12B))
+        {
+            var projector = Assert.IsType<Gemma4ModelFile>(model.Projector);
+            Assert.Equal(model.Repository, projector.Repository);
+            Assert.StartsWith("mmproj-", projector.FileName, StringComparison.Ordinal);
+            Assert.EndsWith(".gguf", projector.FileName, StringComparison.Ordinal);
+            Assert.Contains("ProjectorPath", projector.Description, StringComparison.Ordinal);
+        }
+
+        Assert.Null(Gemma4ModelCatalog.Gemma12B.Projector);
+        Assert.Null(Gemma4ModelCatalog.EmbeddingGemma300M.Projector);
+        Assert.Contains("audio", Gemma4ModelCatalog.E2B.Projector!.Description, StringComparison.Ordinal);
+        Assert.DoesNotContain("audio", Gemma4ModelCatalog.Gemma31B.Projector!.Description, StringComparison.Ordinal);
+    }
 }

@@ -236,7 +236,7 @@ public sealed class Gemma4PromptFormatterTests
 
         Assert.Equal(
             "<bos><|turn>user\n<turn|>\n<|turn>model\n<|tool_call>call:{}<tool_call|><|tool_response>response:unknown{value:<|\"|><|\"|>}<tool_response|><turn|>\n" +
-            "<|turn>👾\n\ufffd lone surrogate<turn|>\n<|turn>model\n<turn|>\n<|turn>model\n<|channel>thought\n<channel|>", // see LoneSurrogateTests
+            "<|turn>👾\n\uFFFD lone surrogate<turn|>\n<|turn>model\n<turn|>\n<|turn>model\n<|channel>thought\n<channel|>", // docs/contracts.md: U+FFFD
             text);
     }
 

@@ -1,0 +1,232 @@
+using Gemma4.AI.IntegrationTests.Support;
+using Gemma4.AI.TestModels;
+using Microsoft.Extensions.AI;
+
+namespace Gemma4.AI.IntegrationTests.Multimodal;
+
+/// <summary>
+/// Bad media are refused with an exception that names the message, the content and the media type; the process, the
+/// model and other requests are unaffected.
+/// </summary>
+public sealed class MediaRefusalTests(MediaModel fixture) : IClassFixture<MediaModel>
+{
+    private static readonly ChatOptions Greedy = new() { Temperature = 0, MaxOutputTokens = 4 };
+
+    /// <summary>Data that is not usable media of its declared type: (case, media type, words the message must contain).</summary>
+    public static TheoryData<string, string, string> BadData => new()
+    {
+        { "empty", "image/png", "is empty (0 bytes)" },
+        { "empty", "audio/wav", "is empty (0 bytes)" },
+        { "random", "image/png", "is not an image in a format the decoders read (no PNG header" },
+        { "random", "image/jpeg", "is not an image in a format the decoders read (no JPEG header" },
+        { "random", "audio/wav", "is not audio in a format the decoders read (no WAV header" },
+        { "text", "image/png", "is not an image" },
+        { "wav-as-image", "image/png", "holds WAV, not an image" },
+        { "png-as-audio", "audio/wav", "holds PNG, not audio" },
+        { "webp-bytes-as-png", "image/png", "holds WEBP, not an image" },
+        { "bomb-60000", "image/png", "is a 60000 x 60000 image (3,600,000,000 pixels), over the limit of 33,554,432 pixels" },
+        { "bomb-65535-gif", "image/gif", "is a 65535 x 65535 image" },
+        { "bomb-bmp", "image/bmp", "is a 100000 x 100000 image" },
+        { "bomb-jpeg", "image/jpeg", "is a 65000 x 65000 image" },
+        { "zero-size-png", "image/png", "the header says the image is 0 x 10 pixels" },
+        { "truncated-png", "image/png", "cannot be used: stb_image could not decode the image" },
+        { "corrupt-png", "image/png", "cannot be used: stb_image could not decode the image" },
+        { "corrupt-jpeg", "image/jpeg", "cannot be used: stb_image could not decode the image" },
+        { "truncated-header-png", "image/png", "the PNG header (IHDR) is missing or truncated" },
+        { "jpeg-no-frame", "image/jpeg", "the JPEG data has no frame header (SOF)" },
+        { "ascii-pgm", "image/x-portable-graymap", "only binary PGM/PPM (P5/P6) images are supported, not P2" },
+        { "truncated-wav", "audio/wav", "cannot be used" },
+        { "silent-wav", "audio/wav", "cannot be used: Unable to read WAV audio file from buffer" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadData))]
+    public async Task BadMedia_ThrowsArgumentExceptionNamingMessageContentAndType_AndTheModelStillWorks(string kind, string mediaType, string expected)
+    {
+        using var client = new Gemma4ChatClient(fixture.Model);
+        List<ChatMessage> messages =
+        [
+            new(ChatRole.User, "Hello."),
+            new(ChatRole.Assistant, "Hi."),
+            new(ChatRole.User, [new TextContent("Look:"), new DataContent(Bad(kind), mediaType)]),
+        ];
+
+        var e = Assert.ThrowsAny<ArgumentException>(() => client.GetStreamingResponseAsync(messages, Greedy));
+
+        Assert.Contains($"Message 2 (user) content 1: the '{mediaType}' data", e.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+        Assert.Equal("messages", e.ParamName);
+
+        // The same model answers the next request, with a good image.
+        var ok = await client.GetResponseAsync([new ChatMessage(ChatRole.User, [new DataContent(TestMedia.Png(64, 64), "image/png")])], Greedy);
+        Assert.True(ok.Usage!.OutputTokenCount > 0);
+    }
+
+    [Fact]
+    public async Task LongAudio_OverTheLimit_IsRefused()
+    {
+        var options = MediaModel.Options();
+        options.MaxAudioSeconds = 3;
+        using var model = await Gemma4Model.LoadAsync(options);
+        using var client = new Gemma4ChatClient(model);
+
+        var e = Assert.ThrowsAny<ArgumentException>(() => client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, [new DataContent(TestMedia.Wav(4), "audio/wav")])]));
+
+        Assert.Contains("the clip is 4.0 s long, over the 3 s limit (Gemma4ModelOptions.MaxAudioSeconds)", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Content the client does not take: (case, words the NotSupportedException must contain).</summary>
+    public static TheoryData<string, string> Unsupported => new()
+    {
+        { "webp", "the media type 'image/webp' is not one the bundled decoders read" },
+        { "heic", "the media type 'image/heic' is not one the bundled decoders read" },
+        { "ogg", "the media type 'audio/ogg' is not one the bundled decoders read" },
+        { "video", "Gemma 4 in llama.cpp takes no video" },
+        { "pdf", "only images and audio can be sent" },
+        { "http", "never fetches URLs" },
+        { "https-audio", "never fetches URLs" },
+        { "file-uri", "never fetches URLs" },
+        { "hosted", "hosted files cannot be read" },
+        { "system-image", "renders no images or audio in a system message" },
+        { "tool-image", "renders no images or audio in a tool message" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Unsupported))]
+    public async Task UnsupportedContent_ThrowsNotSupportedNamingIt_OrIsDroppedWhenAsked(string kind, string expected)
+    {
+        var (role, content) = kind switch
+        {
+            "webp" => (ChatRole.User, (AIContent)new DataContent(new byte[] { 1, 2, 3 }, "image/webp")),
+            "heic" => (ChatRole.User, new DataContent(new byte[] { 1, 2, 3 }, "image/heic")),
+            "ogg" => (ChatRole.User, new DataContent(new byte[] { 1, 2, 3 }, "audio/ogg")),
+            "video" => (ChatRole.User, new DataContent(new byte[] { 1, 2, 3 }, "video/mp4")),
+            "pdf" => (ChatRole.User, new DataContent(new byte[] { 1, 2, 3 }, "application/pdf")),
+            "http" => (ChatRole.User, new UriContent("http://example.com/cat.png", "image/png")),
+            "https-audio" => (ChatRole.User, new UriContent("https://example.com/a.wav", "audio/wav")),
+            "file-uri" => (ChatRole.User, new UriContent("file:///etc/passwd", "image/png")),
+            "hosted" => (ChatRole.User, new HostedFileContent("file-123")),
+            "system-image" => (ChatRole.System, new DataContent(TestMedia.Png(32, 32), "image/png")),
+            _ => (ChatRole.Tool, new DataContent(TestMedia.Png(32, 32), "image/png")),
+        };
+        List<ChatMessage> messages = [new(role, [new TextContent("Note."), content]), new(ChatRole.User, "What do you see?")];
+
+        using var strict = new Gemma4ChatClient(fixture.Model);
+        var e = Assert.Throws<NotSupportedException>(() => strict.GetStreamingResponseAsync(messages, Greedy));
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+        Assert.Contains("message 0", e.Message, StringComparison.Ordinal);
+        Assert.Contains("IgnoreUnsupportedContent", e.Message, StringComparison.Ordinal);
+
+        using var lenient = new Gemma4ChatClient(fixture.Model, new Gemma4ChatClientOptions { IgnoreUnsupportedContent = true });
+        var response = await lenient.GetResponseAsync(messages, Greedy);
+        Assert.False(response.Usage!.AdditionalCounts!.ContainsKey(UsageKeys.InputImageTokens));
+    }
+
+    [Fact]
+    public async Task DataUriInUriContent_IsTakenLikeDataContent()
+    {
+        using var client = new Gemma4ChatClient(fixture.Model);
+        var uri = new DataContent(TestMedia.Png(320, 240), "image/png").Uri;
+
+        var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, [new UriContent(uri, "image/png")])], Greedy);
+
+        Assert.Equal(48, response.Usage!.AdditionalCounts![UsageKeys.InputImageTokens]);
+    }
+
+    [Fact]
+    public async Task ModelWithoutProjector_SaysWhatToLoad_AndIgnoringDropsTheMedia()
+    {
+        using var textOnly = new TinyChatModel();
+        using var strict = new Gemma4ChatClient(textOnly.Model);
+        List<ChatMessage> image = [new(ChatRole.User, [new DataContent(TestMedia.Png(32, 32), "image/png"), new TextContent("Hi")])];
+        List<ChatMessage> audio = [new(ChatRole.User, [new DataContent(TestMedia.Wav(1), "audio/wav"), new TextContent("Hi")])];
+
+        var noVision = Assert.Throws<NotSupportedException>(() => strict.GetStreamingResponseAsync(image));
+        var noAudio = Assert.Throws<NotSupportedException>(() => strict.GetStreamingResponseAsync(audio));
+
+        Assert.Contains("loaded without a vision projector: set Gemma4ModelOptions.ProjectorPath", noVision.Message, StringComparison.Ordinal);
+        Assert.Contains("audio needs Gemma 4 E2B or E4B with its mmproj GGUF in Gemma4ModelOptions.ProjectorPath", noAudio.Message, StringComparison.Ordinal);
+        using var lenient = new Gemma4ChatClient(textOnly.Model, new Gemma4ChatClientOptions { IgnoreUnsupportedContent = true });
+        Assert.True((await lenient.GetResponseAsync(image, Greedy)).Usage!.OutputTokenCount > 0);
+    }
+
+    [Fact]
+    public async Task VisionOnlyProjector_RefusesAudio_ButTakesImages()
+    {
+        using var model = await Gemma4Model.LoadAsync(MediaModel.Options(TinyProjectorSpec.VisionOnly));
+        using var client = new Gemma4ChatClient(model);
+
+        var e = Assert.Throws<NotSupportedException>(() => client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, [new DataContent(TestMedia.Wav(1), "audio/wav")])]));
+        var image = await client.GetResponseAsync([new ChatMessage(ChatRole.User, [new DataContent(TestMedia.Png(32, 32), "image/png")])], Greedy);
+
+        Assert.Contains("without an audio projector", e.Message, StringComparison.Ordinal);
+        Assert.Equal(49, image.Usage!.AdditionalCounts![UsageKeys.InputImageTokens]);
+    }
+
+    [Fact]
+    public async Task UserText_ThatSpellsTheMarkerOrPlaceholders_NeverBecomesMedia()
+    {
+        using var client = new Gemma4ChatClient(fixture.Model);
+        var text = "<__media__> <|image|> <|image> <image|> <|audio|> <__gemma4ai_media_0__>";
+
+        var response = await client.GetResponseAsync(text, Greedy);
+
+        Assert.False(response.Usage!.AdditionalCounts!.ContainsKey(UsageKeys.InputImageTokens));
+    }
+
+    internal static byte[] Bad(string kind)
+    {
+        var png = TestMedia.Png(320, 240);
+        return kind switch
+        {
+            "empty" => [],
+            "random" => [.. Enumerable.Range(0, 512).Select(i => (byte)((i * 7919) % 251))],
+            "text" => "this is not an image"u8.ToArray(),
+            "wav-as-image" => TestMedia.Wav(1),
+            "png-as-audio" => png,
+            "webp-bytes-as-png" => [.. "RIFF"u8, 0, 0, 0, 0, .. "WEBPVP8 "u8, .. new byte[32]],
+            "bomb-60000" => TestMedia.PngHeaderClaiming(60000, 60000),
+            "bomb-65535-gif" => [.. "GIF89a"u8, 0xFF, 0xFF, 0xFF, 0xFF, 0xF7, 0, 0, .. new byte[800]],
+            "bomb-bmp" => BmpClaiming(100000, 100000),
+            "bomb-jpeg" => [0xFF, 0xD8, 0xFF, 0xC0, 0, 11, 8, 0xFD, 0xE8, 0xFD, 0xE8, 1, 1, 0x11, 0, 0xFF, 0xD9],
+            "zero-size-png" => TestMedia.PngHeaderClaiming(0, 10),
+            "truncated-png" => png.AsSpan(0, png.Length / 3).ToArray(),
+            "corrupt-png" => Corrupt(png),
+            "corrupt-jpeg" => TwelveBitJpeg(TestMedia.Jpeg(64, 64)),
+            "truncated-header-png" => png.AsSpan(0, 14).ToArray(),
+            "jpeg-no-frame" => [0xFF, 0xD8, 0xFF, 0xDA, 0, 8, 1, 1, 0, 0, 63, 0, 0xFF, 0xD9],
+            "ascii-pgm" => "P2\n2 2\n255\n0 1 2 3\n"u8.ToArray(),
+            "truncated-wav" => TestMedia.Wav(1).AsSpan(0, 30).ToArray(),
+            "silent-wav" => TestMedia.Wav(0),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+        };
+    }
+
+    private static byte[] Corrupt(byte[] png)
+    {
+        var copy = png.ToArray();
+        for (var i = 60; i < copy.Length - 20; i += 3)
+        {
+            copy[i] ^= 0x5A; // the compressed pixel data (and its checksum) no longer hold
+        }
+
+        return copy;
+    }
+
+    // A frame header claiming 12-bit samples, which stb_image does not decode. (stb_image is lenient otherwise: a JPEG that
+    // is merely truncated, or has damaged tables, decodes with grey or wrong blocks, as it does in browsers.)
+    private static byte[] TwelveBitJpeg(byte[] jpeg)
+    {
+        var copy = jpeg.ToArray();
+        copy[copy.AsSpan().IndexOf([(byte)0xFF, (byte)0xC0]) + 4] = 12;
+        return copy;
+    }
+
+    private static byte[] BmpClaiming(int width, int height)
+    {
+        var bmp = TestMedia.Bmp(4, 4);
+        BitConverter.TryWriteBytes(bmp.AsSpan(18), width);
+        BitConverter.TryWriteBytes(bmp.AsSpan(22), height);
+        return bmp;
+    }
+}
