@@ -256,13 +256,16 @@ public sealed partial class Gemma4Model : IDisposable
         return Tokenizer.TokenizeContent(text).Length;
     }
 
+    /// <summary>Throws <see cref="ObjectDisposedException"/> once the model is disposed.</summary>
+    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
     /// <summary>
     /// Holds the weights for native calls on the caller's thread (the tokenizer and grammar samplers use raw pointers
     /// into them); throws <see cref="ObjectDisposedException"/> once the model is disposed.
     /// </summary>
     internal NativeLease AcquireNative()
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        ThrowIfDisposed();
         var added = false;
         try
         {
