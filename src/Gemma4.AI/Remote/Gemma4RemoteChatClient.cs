@@ -25,7 +25,8 @@ namespace Gemma4.AI;
 /// <see cref="JsonObject"/> from RawRepresentationFactory is the body to start from: its fields win, so engine-only
 /// settings go there. ChatOptions.AdditionalProperties are not sent.</para>
 /// <para>Answers: text, reasoning, whole <see cref="FunctionCallContent"/>s (streamed fragments joined), finish reason
-/// (ToolCalls when calls came back), usage with cached tokens, model id, response id and creation time. Gemma 4 markup
+/// (ToolCalls when calls came back; Length when the token limit cut the output, and a call it cut is then a plain
+/// <see cref="AIContent"/> holding the raw call, never a <see cref="FunctionCallContent"/>), usage with cached tokens, model id, response id and creation time. Gemma 4 markup
 /// that an engine without its parsers leaves in the text is parsed with <see cref="Parsing.Gemma4OutputParser"/> and logged as
 /// a misconfiguration. Engine errors are <see cref="Gemma4RemoteException"/>s naming the engine, endpoint and status.</para>
 /// <para>Not supported remotely (rejected with <see cref="NotSupportedException"/>): per-request LoRA adapters (use a
@@ -110,7 +111,7 @@ public sealed class Gemma4RemoteChatClient : IChatClient
             AddUpdate(updates, turn, contents, chunk, options);
         }
 
-        updates.Add(Finish(turn, contents, options, raw));
+        updates.Add(Finish(turn, contents, options, request.Generation.MaxOutputTokens, raw));
         var result = updates.ToChatResponse();
         result.RawRepresentation = raw;
         return result;
@@ -163,7 +164,7 @@ public sealed class Gemma4RemoteChatClient : IChatClient
             pending.Clear();
         }
 
-        yield return Finish(turn, contents, options, raw: null);
+        yield return Finish(turn, contents, options, request.Generation.MaxOutputTokens, raw: null);
     }
 
     private async ValueTask<RemoteChatRequest> PrepareAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, bool stream, CancellationToken cancellationToken)
@@ -224,10 +225,14 @@ public sealed class Gemma4RemoteChatClient : IChatClient
     }
 
     // The last update: text the parser held back, the joined tool calls, the finish reason and the usage.
-    private ChatResponseUpdate Finish(RemoteTurn turn, List<AIContent> contents, ChatOptions? options, object? raw)
+    private ChatResponseUpdate Finish(RemoteTurn turn, List<AIContent> contents, ChatOptions? options, int? maxOutputTokens, object? raw)
     {
         turn.Content.Complete(contents);
-        contents.AddRange(turn.ToolCalls.Complete());
+
+        // A call the token limit cut is not run, and the answer finishes with Length. The engine says the limit was
+        // reached, or (vLLM says "tool_calls" even then) it wrote as many tokens as were allowed.
+        var allTokensUsed = maxOutputTokens is { } max && turn.Usage?.OutputTokenCount >= max;
+        var callCut = turn.ToolCalls.Complete(RemoteFinishReasons.IsLength(turn.FinishReason), allTokensUsed, contents);
         if (options?.Reasoning?.Output == ReasoningOutput.None)
         {
             contents.RemoveAll(static c => c is TextReasoningContent);
@@ -245,7 +250,7 @@ public sealed class Gemma4RemoteChatClient : IChatClient
         }
 
         var update = NewUpdate(turn, [.. contents], raw);
-        update.FinishReason = RemoteFinishReasons.From(turn.FinishReason, hadCalls);
+        update.FinishReason = callCut ? ChatFinishReason.Length : RemoteFinishReasons.From(turn.FinishReason, hadCalls);
         contents.Clear();
         return update;
     }

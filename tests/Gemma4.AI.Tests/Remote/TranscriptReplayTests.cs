@@ -86,6 +86,17 @@ public sealed class TranscriptReplayTests
             }
         }
 
+        // A call the output cut off is no call and no text: a bare AIContent whose RawRepresentation is its raw text.
+        if (expect["cutCalls"] is JsonArray cutCalls)
+        {
+            var raws = contents.Where(static c => c.GetType() == typeof(AIContent)).Select(static c => c.RawRepresentation as string).ToList();
+            Assert.True(cutCalls.Count == raws.Count, $"{t.Path}: expected {cutCalls.Count} cut call(s), got {raws.Count}: {string.Join(", ", raws)}");
+            for (var i = 0; i < cutCalls.Count; i++)
+            {
+                Assert.Contains(cutCalls[i]!.GetValue<string>(), raws[i] ?? string.Empty, StringComparison.Ordinal);
+            }
+        }
+
         if (expect["finishReason"]?.GetValue<string>() is { } finish)
         {
             Assert.Equal(new ChatFinishReason(finish), response.FinishReason);
