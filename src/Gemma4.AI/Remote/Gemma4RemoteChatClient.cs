@@ -194,9 +194,38 @@ public sealed class Gemma4RemoteChatClient : IChatClient
                 $"Gemma4GenerationOptions.Grammar (GBNF) is only understood by llama-server, not {_connection.Dialect.DisplayName}; use ChatOptions.ResponseFormat with a JSON schema.");
         }
 
+        Check(list, options, generation);
         var body = raw is JsonObject seed ? (JsonObject)seed.DeepClone() : [];
         var model = options?.ModelId ?? await _connection.GetModelAsync(cancellationToken).ConfigureAwait(false);
         return new RemoteChatRequest(list, options, generation, body, model, stream, _preserveThinking);
+    }
+
+    // What the in-process client refuses is refused here too, before anything is sent (docs/contracts.md): the engine's
+    // model writes the same call syntax and its output is valid Unicode as well.
+    private static void Check(IReadOnlyList<ChatMessage> messages, ChatOptions? options, Gemma4GenerationOptions generation)
+    {
+        for (var i = 0; i < messages.Count; i++)
+        {
+            if (messages[i] is null)
+            {
+                throw new ArgumentException($"The message list contains a null message at index {i}.", nameof(messages));
+            }
+        }
+
+        if (options?.Tools is { Count: > 0 } tools && options.ToolMode is not NoneChatToolMode)
+        {
+            Formatting.Gemma4ToolName.Validate(tools);
+        }
+
+        if (generation.StopSequences is { Count: > 0 } stops)
+        {
+            ChatTurnPlanner.CheckStopSequences(stops);
+        }
+
+        if (options?.ResponseFormat is ChatResponseFormatJson { Schema: { } schema })
+        {
+            Grammar.ResponseFormatGrammar.CheckSchema(schema);
+        }
     }
 
     private void ThrowIfError(JsonElement chunk)

@@ -44,7 +44,8 @@ internal static class RemoteJson
 
         return value.ValueKind switch
         {
-            JsonValueKind.String => value.GetString(),
+            // An escaped lone surrogate ("\ud800"), which GetString throws on, comes back as U+FFFD: output is valid Unicode.
+            JsonValueKind.String => Formatting.Utf16.ReplaceLoneSurrogates(Formatting.Utf16.GetString(value)),
             JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
             _ => null,
         };
