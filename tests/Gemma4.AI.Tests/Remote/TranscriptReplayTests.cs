@@ -24,6 +24,11 @@ public sealed class TranscriptReplayTests
 
         Assert.True(outcome.ServerFailures.Count == 0, $"{t.Path}: the engine would not have accepted what the client sent:\n  " + string.Join("\n  ", outcome.ServerFailures));
         var expect = t.Expect;
+        if (expect["updates"]?.GetValue<int>() is { } delivered)
+        {
+            Assert.True(delivered == outcome.Updates.Count, $"{t.Path}: {outcome.Updates.Count} update(s) reached the caller; expected {delivered}.");
+        }
+
         if (expect["error"] is JsonObject error)
         {
             AssertError(t, error, outcome.Error);
