@@ -137,6 +137,7 @@ internal static class RemoteHistory
         {
             "mpeg" or "mp3" => "mp3",
             "x-wav" or "wave" or "vnd.wave" => "wav",
+            "x-flac" => "flac",
             _ => subtype,
         };
     }

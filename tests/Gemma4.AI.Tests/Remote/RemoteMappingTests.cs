@@ -88,6 +88,33 @@ public sealed class RemoteMappingTests
         Assert.Contains("application/pdf", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("audio/wav", null, "takes no audio (audio/wav)")]
+    [InlineData("audio/mpeg", "https://example.com/a.mp3", "takes no audio (audio/mpeg at https://example.com/a.mp3)")]
+    [InlineData("image/png", "https://example.com/a.png", "the image at https://example.com/a.png cannot be sent")]
+    public void ToChatRequest_OllamaMediaItCannotTake_ThrowsSayingWhatAndWhy(string mediaType, string? uri, string expected)
+    {
+        AIContent media = uri is null ? new DataContent(new byte[] { 1, 2 }, mediaType) : new UriContent(uri, mediaType);
+        ChatMessage[] messages = [new(ChatRole.User, [new TextContent("What is this?"), media])];
+
+        var ex = Assert.Throws<NotSupportedException>(() => Request(Gemma4RemoteEngine.Ollama, messages));
+
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToChatRequest_Audio_OpenAIInputAudioPart()
+    {
+        ChatMessage[] messages = [new(ChatRole.User, [new DataContent(new byte[] { 1, 2, 3 }, "audio/wav"), new TextContent("Transcribe.")])];
+
+        var parts = Request(Gemma4RemoteEngine.LlamaServer, messages)["messages"]![0]!["content"]!.AsArray();
+
+        Assert.Equal("input_audio", parts[0]!["type"]!.GetValue<string>());
+        Assert.Equal("AQID", parts[0]!["input_audio"]!["data"]!.GetValue<string>());
+        Assert.Equal("wav", parts[0]!["input_audio"]!["format"]!.GetValue<string>());
+        Assert.Equal("Transcribe.", parts[1]!["text"]!.GetValue<string>());
+    }
+
     [Fact]
     public void ToChatRequest_BodyFromRawRepresentationFactory_ItsFieldsWin()
     {
