@@ -217,6 +217,13 @@ public sealed class Gemma4RemoteChatClient : IChatClient
             Formatting.Gemma4ToolName.Validate(tools);
         }
 
+        // A required call needs a function to call: the one named must be declared (Ollama, which has no tool_choice,
+        // would otherwise be sent no tool at all), and RequireAny needs at least one (otherwise no tools are sent).
+        if (options?.ToolMode is RequiredChatToolMode)
+        {
+            Grammar.ToolCallGrammar.Select([.. options.Tools?.OfType<AIFunctionDeclaration>() ?? []], options.ToolMode);
+        }
+
         if (generation.StopSequences is { Count: > 0 } stops)
         {
             ChatTurnPlanner.CheckStopSequences(stops);

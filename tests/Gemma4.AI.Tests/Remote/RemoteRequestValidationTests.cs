@@ -39,6 +39,32 @@ public sealed class RemoteRequestValidationTests
         Assert.Contains("'f'", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(Gemma4RemoteEngine.Ollama)]
+    [InlineData(Gemma4RemoteEngine.Vllm)]
+    public async Task RequireSpecificFunctionNotDeclared_IsRefusedNamingItAndTheDeclaredOnes(Gemma4RemoteEngine engine)
+    {
+        using var client = Client(engine);
+        var options = new ChatOptions { Tools = [Declaration("a"), Declaration("b")], ToolMode = ChatToolMode.RequireSpecific("c") };
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => Send(client, options, stream: false));
+
+        Assert.Equal("mode", ex.ParamName);
+        Assert.Contains("'c'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'a', 'b'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RequireAnyWithoutTools_IsRefused()
+    {
+        using var client = Client(Gemma4RemoteEngine.LlamaServer);
+        var options = new ChatOptions { ToolMode = ChatToolMode.RequireAny };
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => Send(client, options, stream: true));
+
+        Assert.Equal("tools", ex.ParamName);
+    }
+
     [Fact]
     public async Task StopSequenceWithALoneSurrogate_IsRefusedNamingItsIndex()
     {
