@@ -116,8 +116,10 @@ internal sealed class StreamedToolCalls
             return false; // malformed, not cut: the call carries the parse error instead
         }
 
-        // Finished: the last token read closed the top-level value and only whitespace follows.
-        var finished = reader.CurrentDepth == 0 && reader.TokenType is JsonTokenType.EndObject or JsonTokenType.EndArray
+        // Finished: a whole top-level value was read (an object, or what some servers send instead: null, a string
+        // holding the JSON again, which then fails as a call, not as a cut) and only whitespace follows.
+        var finished = reader.CurrentDepth == 0
+            && reader.TokenType is not (JsonTokenType.None or JsonTokenType.StartObject or JsonTokenType.StartArray or JsonTokenType.PropertyName or JsonTokenType.Comment)
             && bytes.AsSpan((int)reader.BytesConsumed).Trim(" \t\r\n"u8).IsEmpty;
         return !finished;
     }

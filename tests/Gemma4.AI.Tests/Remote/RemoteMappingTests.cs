@@ -206,6 +206,9 @@ public sealed class RemoteMappingTests
     [InlineData("{\"a\": {\"b\": [true]}}\n", false)]
     [InlineData("", false)]
     [InlineData("{\"a\": }", false)] // malformed, not cut: the call carries the parse error
+    [InlineData("null", false)] // what a server may send for a function without parameters
+    [InlineData("\"{\\\"a\\\": 1}\"", false)] // arguments encoded twice: a whole value, so a call (carrying the error), not a cut
+    [InlineData("\"{\\\"a\\\": 1", true)]
     public void IsUnfinishedJson_TellsACutCallFromAFinishedOrMalformedOne(string arguments, bool unfinished) =>
         Assert.Equal(unfinished, StreamedToolCalls.IsUnfinishedJson(arguments));
 
