@@ -62,9 +62,9 @@ public sealed class Gemma4EmbeddingGenerator : IEmbeddingGenerator<string, Embed
             maxInputTokens,
             packTokens,
             Math.Min(_options.MaxParallelSequences, packTokens), // no more sequences than tokens in a decode (llama.cpp asserts)
-            _options.Threads ?? model.Options.Threads ?? Environment.ProcessorCount,
+            _options.Threads ?? model.LoadedOptions.Threads ?? Environment.ProcessorCount,
             PoolingOf(model),
-            model.Options.FlashAttention switch
+            model.LoadedOptions.FlashAttention switch
             {
                 Gemma4FlashAttention.Enabled => true,
                 Gemma4FlashAttention.Disabled => false,
