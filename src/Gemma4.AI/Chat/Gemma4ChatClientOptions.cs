@@ -31,6 +31,18 @@ public sealed class Gemma4ChatClientOptions
     /// </summary>
     public IList<Gemma4LoraAdapterOptions> LoraAdapters { get; set; } = [];
 
+    /// <summary>
+    /// Creates a copy, with its own <see cref="DefaultGenerationOptions"/> and <see cref="LoraAdapters"/>, so a client
+    /// never sees later changes.
+    /// </summary>
+    public Gemma4ChatClientOptions Clone()
+    {
+        var copy = (Gemma4ChatClientOptions)MemberwiseClone();
+        copy.DefaultGenerationOptions = DefaultGenerationOptions is { } defaults ? Gemma4ChatOptionsMapper.Copy(defaults) : null;
+        copy.LoraAdapters = LoraAdapters is null ? null! : [.. LoraAdapters.Select(static a => a?.Clone()!)]; // nulls stay for Validate to name
+        return copy;
+    }
+
     /// <summary>Checks the settings.</summary>
     /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
     public void Validate()

@@ -1,0 +1,49 @@
+namespace Gemma4.AI.Tests.Model;
+
+/// <summary>Options objects that models and clients copy: the copy shares nothing the caller can change later.</summary>
+public sealed class OptionsCopyTests
+{
+    [Fact]
+    public void ChatClientOptionsClone_SharesNoMutableState()
+    {
+        var options = new Gemma4ChatClientOptions
+        {
+            DefaultGenerationOptions = new Gemma4GenerationOptions { Temperature = 0.5f, StopSequences = ["END"] },
+            LoraAdapters = [new Gemma4LoraAdapterOptions { Path = "a.gguf", Name = "a", Scale = 0.5f }],
+            PreserveThinking = true,
+        };
+
+        var copy = options.Clone();
+        options.DefaultGenerationOptions.Temperature = 2;
+        options.DefaultGenerationOptions.StopSequences.Add("STOP");
+        options.LoraAdapters[0].Scale = 3;
+        options.LoraAdapters.Add(new Gemma4LoraAdapterOptions { Path = "b.gguf" });
+        options.PreserveThinking = false;
+
+        Assert.Equal(0.5f, copy.DefaultGenerationOptions!.Temperature);
+        Assert.Equal(["END"], copy.DefaultGenerationOptions.StopSequences!);
+        Assert.Equal(0.5f, Assert.Single(copy.LoraAdapters).Scale);
+        Assert.Equal("a", copy.LoraAdapters[0].Name);
+        Assert.True(copy.PreserveThinking);
+    }
+
+    [Fact]
+    public void ChatClientOptionsClone_NullEntries_AreLeftForValidateToName()
+    {
+        var options = new Gemma4ChatClientOptions { LoraAdapters = [null!] };
+
+        var ex = Assert.Throws<ArgumentNullException>(() => options.Clone().Validate());
+        Assert.Equal("LoraAdapters", ex.ParamName);
+    }
+
+    [Fact]
+    public async Task LoadAsync_NullBackendModules_ThrowsArgumentExceptionNamingTheSetting()
+    {
+        // Clone ran before Validate and threw a NullReferenceException-like error instead of the documented message.
+        var options = new Gemma4ModelOptions { ModelPath = "model.gguf", BackendModules = null! };
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => Gemma4Model.LoadAsync(options));
+        Assert.Equal("BackendModules", ex.ParamName);
+        Assert.Null(options.Clone().BackendModules);
+    }
+}
