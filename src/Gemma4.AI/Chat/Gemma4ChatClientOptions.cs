@@ -47,6 +47,12 @@ public sealed class Gemma4ChatClientOptions
     /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
     public void Validate()
     {
+        if (!Enum.IsDefined(ContextOverflow))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ContextOverflow), ContextOverflow,
+                $"Gemma4ChatClientOptions.ContextOverflow must be Throw or DropOldestMessages; got {ContextOverflow}.");
+        }
+
         if (DefaultGenerationOptions is { } defaults)
         {
             // The same ranges as a request's; ParamName is the configuration path below the Chat section.

@@ -46,4 +46,14 @@ public sealed class OptionsCopyTests
         Assert.Equal("BackendModules", ex.ParamName);
         Assert.Null(options.Clone().BackendModules);
     }
+
+    [Fact]
+    public void ChatClientOptionsValidate_UndefinedContextOverflow_NamesTheSettingAndValue()
+    {
+        // An undefined policy used to behave as Throw in-process without saying so.
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new Gemma4ChatClientOptions { ContextOverflow = (Gemma4ContextOverflowPolicy)5 }.Validate());
+
+        Assert.Equal("ContextOverflow", ex.ParamName);
+        Assert.Contains("Gemma4ChatClientOptions.ContextOverflow must be Throw or DropOldestMessages; got 5.", ex.Message, StringComparison.Ordinal);
+    }
 }
