@@ -216,7 +216,7 @@ public sealed partial class Gemma4Model : IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             // Embedding models get their contexts from Gemma4EmbeddingGenerator; only generative models get a decode loop.
             context = info.IsEmbeddingModel ? null : CreateContext(weights, parameters, options.ModelPath);
-            var model = new Gemma4Model(options, info, weights, context, loggerFactory) { Devices = devices };
+            var model = new Gemma4Model(options, info, weights, context, loggerFactory) { Devices = devices.ToList().AsReadOnly() };
             if (projectorInfo is not null)
             {
                 try

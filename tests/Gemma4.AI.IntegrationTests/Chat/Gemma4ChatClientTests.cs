@@ -365,5 +365,6 @@ public sealed class Gemma4ChatClientTests(TinyChatModel fixture) : IClassFixture
         Assert.Equal(2, response.Usage!.OutputTokenCount);
         Assert.Equal(ChatFinishReason.Length, response.FinishReason);
         using var again = new Gemma4ChatClient(model); // the model is not disposed: the client was created with OwnsModel false
+        Assert.Throws<NotSupportedException>(() => ((IList<Gemma4Device>)model.Devices).Clear()); // nor can its device list change
     }
 }

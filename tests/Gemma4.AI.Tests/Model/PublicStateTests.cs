@@ -1,7 +1,7 @@
 namespace Gemma4.AI.Tests.Model;
 
-/// <summary>Options objects that models and clients copy: the copy shares nothing the caller can change later.</summary>
-public sealed class OptionsCopyTests
+/// <summary>State the library hands out or copies: nothing a caller changes later reaches a model, a client or other callers.</summary>
+public sealed class PublicStateTests
 {
     [Fact]
     public void ChatClientOptionsClone_SharesNoMutableState()
@@ -55,5 +55,13 @@ public sealed class OptionsCopyTests
 
         Assert.Equal("ContextOverflow", ex.ParamName);
         Assert.Contains("Gemma4ChatClientOptions.ContextOverflow must be Throw or DropOldestMessages; got 5.", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void QuantizerSupportedTypes_CannotBeChangedThroughACast()
+    {
+        // It was the array Enum.GetValues returned, shared by every caller and the quantizer's error messages.
+        Assert.Throws<NotSupportedException>(() => ((IList<Gemma4QuantizationType>)Gemma4Quantizer.SupportedTypes)[0] = Gemma4QuantizationType.Q8_0);
+        Assert.Equal(Enum.GetValues<Gemma4QuantizationType>(), Gemma4Quantizer.SupportedTypes);
     }
 }
