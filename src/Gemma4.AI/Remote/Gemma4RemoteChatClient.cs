@@ -210,6 +210,31 @@ public sealed class Gemma4RemoteChatClient : IChatClient
             {
                 throw new ArgumentException($"The message list contains a null message at index {i}.", nameof(messages));
             }
+
+            foreach (var content in messages[i].Contents)
+            {
+                if (content is FunctionCallContent { Arguments: { } arguments } call)
+                {
+                    foreach (var (name, value) in arguments)
+                    {
+                        ThrowIfTooDeep(value, $"argument '{name}' of function call '{call.Name}'");
+                    }
+                }
+                else if (content is FunctionResultContent result)
+                {
+                    ThrowIfTooDeep(result.Result, $"the result of function call '{result.CallId}'");
+                }
+            }
+        }
+
+        foreach (var function in options?.Tools?.OfType<AIFunctionDeclaration>() ?? [])
+        {
+            ThrowIfTooDeep(function.JsonSchema, $"the JSON schema of tool '{function.Name}'");
+        }
+
+        if (options?.ResponseFormat is ChatResponseFormatJson { Schema: { } format })
+        {
+            ThrowIfTooDeep(format, "ChatOptions.ResponseFormat's JSON schema");
         }
 
         if (options?.Tools is { Count: > 0 } tools && options.ToolMode is not NoneChatToolMode)
@@ -232,6 +257,15 @@ public sealed class Gemma4RemoteChatClient : IChatClient
         if (options?.ResponseFormat is ChatResponseFormatJson { Schema: { } schema })
         {
             Grammar.ResponseFormatGrammar.CheckSchema(schema);
+        }
+    }
+
+    // JSON nested deeper than the in-process client takes is refused as there (docs/contracts.md "Deeply nested JSON").
+    private static void ThrowIfTooDeep(object? value, string what)
+    {
+        if (value is JsonElement element && RemoteJson.NestsDeeperThan(element, RemoteJson.MaxValueDepth))
+        {
+            throw new NotSupportedException($"{what} cannot be sent: it is nested more than {RemoteJson.MaxValueDepth} levels deep.");
         }
     }
 

@@ -168,6 +168,40 @@ public sealed class RemoteRequestValidationTests
         Assert.Equal("a\uFFFDb", string.Concat(contents.OfType<TextContent>().Select(static t => t.Text)));
     }
 
+    [Fact]
+    public async Task JsonNestedBeyondTheLimit_IsRefusedNamingWhere()
+    {
+        using var client = Client(Gemma4RemoteEngine.Ollama);
+        using var deep = JsonDocument.Parse(new string('[', 20_000) + new string(']', 20_000), new JsonDocumentOptions { MaxDepth = 20_001 });
+        ChatMessage[] withArgument = [new(ChatRole.User, "Hi"), new(ChatRole.Assistant, [new FunctionCallContent("c1", "f", new Dictionary<string, object?> { ["a"] = deep.RootElement })])];
+        ChatMessage[] withResult = [new(ChatRole.User, "Hi"), new(ChatRole.Assistant, [new FunctionCallContent("c1", "f")]), new(ChatRole.Tool, [new FunctionResultContent("c1", deep.RootElement)])];
+        var withTool = new ChatOptions { Tools = [AIFunctionFactory.CreateDeclaration("deep", null, deep.RootElement)] };
+
+        var argument = await Assert.ThrowsAsync<NotSupportedException>(() => client.GetResponseAsync(withArgument));
+        var result = await Assert.ThrowsAsync<NotSupportedException>(() => client.GetResponseAsync(withResult));
+        var tool = await Assert.ThrowsAsync<NotSupportedException>(() => Send(client, withTool, stream: false));
+
+        Assert.Contains("argument 'a' of function call 'f'", argument.Message, StringComparison.Ordinal);
+        Assert.Contains("the result of function call 'c1'", result.Message, StringComparison.Ordinal);
+        Assert.Contains("tool 'deep'", tool.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(Gemma4RemoteEngine.Vllm)]
+    [InlineData(Gemma4RemoteEngine.Ollama)]
+    public void SchemaNestedDeeperThanSystemTextJsonsDefault_IsSentAsInProcess(Gemma4RemoteEngine engine)
+    {
+        // 50 nested object schemas are 100 JSON levels: within the in-process limit (128), beyond System.Text.Json's 64.
+        var text = string.Concat(Enumerable.Repeat("""{"type":"object","properties":{"a":""", 50)) + """{"type":"string"}""" + new string('}', 100);
+        using var schema = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 200 });
+        var options = new ChatOptions { Tools = [AIFunctionFactory.CreateDeclaration("nested", null, schema.RootElement)], ResponseFormat = ChatResponseFormat.ForJsonSchema(schema.RootElement, "n") };
+        var request = new RemoteChatRequest([new ChatMessage(ChatRole.User, "Hi")], options, new Gemma4GenerationOptions(), [], "m", Stream: false, PreserveThinking: false);
+
+        using var sent = JsonDocument.Parse(RemoteJson.ToBinary(RemoteDialect.For(engine).ToChatRequest(request)), new JsonDocumentOptions { MaxDepth = 256 });
+
+        Assert.Contains("\"nested\"", sent.RootElement.GetRawText(), StringComparison.Ordinal);
+    }
+
     private static Gemma4RemoteChatClient Client(Gemma4RemoteEngine engine) =>
         new(new Gemma4RemoteOptions { Engine = engine, Endpoint = new Uri("http://127.0.0.1:9"), Model = "m", MaxRetries = 0 });
 
