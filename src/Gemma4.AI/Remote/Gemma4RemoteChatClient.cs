@@ -300,9 +300,11 @@ public sealed class Gemma4RemoteChatClient : IChatClient
         turn.Content.Complete(contents);
 
         // A call the token limit cut is not run, and the answer finishes with Length. The engine says the limit was
-        // reached, or (vLLM says "tool_calls" even then) it wrote as many tokens as were allowed.
-        var allTokensUsed = maxOutputTokens is { } max && turn.Usage?.OutputTokenCount >= max;
-        var callCut = turn.ToolCalls.Complete(RemoteFinishReasons.IsLength(turn.FinishReason), allTokensUsed, contents);
+        // reached, or (vLLM says "tool_calls" even then) it wrote as many tokens as were allowed. A call closed at the
+        // limit is still a call, as in-process, except from an engine that repairs cut calls (nothing tells them apart).
+        var lengthReported = RemoteFinishReasons.IsLength(turn.FinishReason);
+        var limitReached = lengthReported || (maxOutputTokens is { } max && turn.Usage?.OutputTokenCount >= max);
+        var callCut = turn.ToolCalls.Complete(limitReached, lengthReported && _connection.Dialect.RepairsCutToolCalls, contents);
         if (options?.Reasoning?.Output == ReasoningOutput.None)
         {
             contents.RemoveAll(static c => c is TextReasoningContent);

@@ -34,6 +34,9 @@ internal sealed class OllamaDialect : RemoteDialect
 
     public override bool StreamsNdjson => true;
 
+    // model/parsers/gemma4.go flushes an unclosed call when generation ends, repairing its arguments.
+    public override bool RepairsCutToolCalls => true;
+
     public override JsonObject ToChatRequest(RemoteChatRequest request) => ToOllamaRequest(request);
 
     public override void ReadChunk(JsonElement chunk, RemoteTurn turn, List<AIContent> contents) => FromOllamaChunk(chunk, turn, contents);

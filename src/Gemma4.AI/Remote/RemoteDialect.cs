@@ -19,6 +19,12 @@ internal abstract class RemoteDialect
     /// <summary>How messages name the engine: "vLLM", "llama-server", ….</summary>
     public abstract string DisplayName { get; }
 
+    /// <summary>
+    /// Whether the engine hands over a tool call the token limit cut with its arguments repaired into whole JSON (Ollama's
+    /// parser does), so that when the limit ended the output its last call must be taken as cut.
+    /// </summary>
+    public virtual bool RepairsCutToolCalls => false;
+
     /// <summary>True for NDJSON streams (one JSON object a line), false for server-sent events.</summary>
     public abstract bool StreamsNdjson { get; }
 

@@ -56,15 +56,15 @@ internal sealed class StreamedToolCalls
     /// <summary>
     /// Adds the calls to <paramref name="output"/> in index order and forgets them. A call the output cut off is not a
     /// call (as in-process, docs/contracts.md "Tool calls cut off"): its arguments are an unfinished JSON text; or it is
-    /// the last call and the engine said the token limit ended the output (<paramref name="lengthReported"/>: an engine
-    /// may repair a cut call's arguments, as Ollama does, so a cut call cannot always be told from a closed one); or it is
-    /// the last call, all <paramref name="allTokensUsed"/> and its arguments never started (vLLM says <c>tool_calls</c>
-    /// even when the limit cut the call, and streams a name before any argument; a closed call has at least <c>{}</c>).
+    /// the last call, the token limit ended the output (<paramref name="limitReached"/>) and its arguments never started
+    /// (vLLM streams a name before any argument, and says <c>tool_calls</c> even when the limit cut the call; a closed
+    /// call has at least <c>{}</c>); or it is the last call, the engine repairs a cut call's arguments (Ollama) and
+    /// <paramref name="lastCallCut"/> says the limit ended the output, so a closed call cannot be told from a cut one.
     /// Such a call is added as a plain <see cref="AIContent"/> whose <see cref="AIContent.RawRepresentation"/> is the call
     /// as it arrived (a JSON string: id, name, arguments), so nothing invokes it. Fragments without a function name are dropped.
     /// </summary>
     /// <returns>Whether a call was cut off.</returns>
-    public bool Complete(bool lengthReported, bool allTokensUsed, List<AIContent> output)
+    public bool Complete(bool limitReached, bool lastCallCut, List<AIContent> output)
     {
         var last = _calls.LastOrDefault(static c => c.Value.Name is not null).Key;
         var cut = false;
@@ -76,7 +76,7 @@ internal sealed class StreamedToolCalls
             }
 
             var arguments = fragment.Arguments.ToString();
-            var lastCut = key == last && (lengthReported || (allTokensUsed && string.IsNullOrWhiteSpace(arguments)));
+            var lastCut = key == last && (lastCallCut || (limitReached && string.IsNullOrWhiteSpace(arguments)));
             if (lastCut || IsUnfinishedJson(arguments))
             {
                 cut = true;

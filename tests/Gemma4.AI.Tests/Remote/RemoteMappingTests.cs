@@ -189,7 +189,7 @@ public sealed class RemoteMappingTests
 
         calls.Add(json.RootElement);
         var output = new List<AIContent>();
-        var cut = calls.Complete(lengthReported: false, allTokensUsed: false, output);
+        var cut = calls.Complete(limitReached: false, lastCallCut: false, output);
 
         var call = Assert.IsType<FunctionCallContent>(Assert.Single(output));
         Assert.False(cut);
@@ -220,7 +220,7 @@ public sealed class RemoteMappingTests
         calls.Add(json.RootElement);
         var output = new List<AIContent>();
 
-        var cut = calls.Complete(lengthReported: true, allTokensUsed: false, output);
+        var cut = calls.Complete(limitReached: true, lastCallCut: true, output);
 
         Assert.True(cut);
         Assert.Equal("f", Assert.IsType<FunctionCallContent>(output[0]).Name);
@@ -233,7 +233,7 @@ public sealed class RemoteMappingTests
     [InlineData("  ", true)]
     [InlineData("{}", false)] // closed at the very last token allowed: a call
     [InlineData("{\"x\": 1}", false)]
-    public void StreamedToolCalls_AllTokensUsedWithoutALengthReason_OnlyACallWithoutArgumentsIsCut(string arguments, bool cut)
+    public void StreamedToolCalls_LimitReached_OnlyALastCallWithoutArgumentsIsCut(string arguments, bool cut)
     {
         var calls = new StreamedToolCalls();
         var fragment = new JsonObject { ["index"] = 0, ["id"] = "a", ["function"] = new JsonObject { ["name"] = "f", ["arguments"] = arguments } };
@@ -241,7 +241,7 @@ public sealed class RemoteMappingTests
         calls.Add(json.RootElement);
         var output = new List<AIContent>();
 
-        Assert.Equal(cut, calls.Complete(lengthReported: false, allTokensUsed: true, output));
+        Assert.Equal(cut, calls.Complete(limitReached: true, lastCallCut: false, output));
 
         Assert.Equal(cut, Assert.Single(output) is not FunctionCallContent);
     }
