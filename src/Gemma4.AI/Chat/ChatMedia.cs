@@ -197,6 +197,22 @@ internal static class ChatMedia
                     $"{Where()} is a {width} x {height} image ({width * height:N0} pixels), over the limit of {limit:N0} pixels (Gemma4ModelOptions.MaxImagePixels); scale it down first."),
                     "messages");
             }
+
+            if (!MediaSniffer.IsComplete(bytes.Span, format, width, height, out problem))
+            {
+                throw new ArgumentException($"{Where()} cannot be decoded: {problem}.", "messages");
+            }
+        }
+        else if (!AudioHeader.TryReadSeconds(bytes.Span, format, out var seconds, out var audioProblem))
+        {
+            throw new ArgumentException($"{Where()} cannot be decoded: {audioProblem}.", "messages");
+        }
+        else if (seconds > model.Options.MaxAudioSeconds)
+        {
+            // Checked before libmtmd's decoder allocates the declared length, resampled to 16 kHz.
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"{Where()} cannot be used: the clip is {seconds:F1} s long, over the {model.Options.MaxAudioSeconds} s limit (Gemma4ModelOptions.MaxAudioSeconds)."),
+                "messages");
         }
 
         PreparedMedia media;

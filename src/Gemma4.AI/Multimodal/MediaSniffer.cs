@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 
 namespace Gemma4.AI.Multimodal;
 
@@ -198,6 +199,46 @@ internal static class MediaSniffer
         return true;
     }
 
+    /// <summary>
+    /// False with a reason when an uncompressed BMP or TGA of <paramref name="width"/> x <paramref name="height"/> (read by
+    /// <see cref="TryReadImageSize"/>) ends before its last row: stb_image would read the missing rows as black.
+    /// </summary>
+    public static bool IsComplete(ReadOnlySpan<byte> data, MediaFormat format, long width, long height, out string problem)
+    {
+        problem = string.Empty;
+        if (format == MediaFormat.Bmp && data.Length >= 34)
+        {
+            var headerSize = BinaryPrimitives.ReadUInt32LittleEndian(data[14..]);
+            var (bitsPerPixel, compression) = headerSize == 12
+                ? (BinaryPrimitives.ReadUInt16LittleEndian(data[24..]), 0u)
+                : (BinaryPrimitives.ReadUInt16LittleEndian(data[28..]), BinaryPrimitives.ReadUInt32LittleEndian(data[30..]));
+
+            // BI_RGB, BI_BITFIELDS, BI_ALPHABITFIELDS: rows of a known size from the pixel-data offset on.
+            if (compression is 0 or 3 or 6 && bitsPerPixel is > 0 and <= 32)
+            {
+                var start = Math.Max(BinaryPrimitives.ReadUInt32LittleEndian(data[10..]), 14 + headerSize);
+                return IsComplete(data, start, ((width * bitsPerPixel) + 31) / 32 * 4 * height, "BMP", out problem);
+            }
+        }
+        else if (format == MediaFormat.Tga && data[2] is 1 or 2 or 3)
+        {
+            // ID field and colour map, then the pixels.
+            var colorMap = data[1] == 1 ? BinaryPrimitives.ReadUInt16LittleEndian(data[5..]) * (long)((data[7] + 7) / 8) : 0;
+            return IsComplete(data, 18 + data[0] + colorMap, width * height * ((data[16] + 7) / 8), "TGA", out problem);
+        }
+
+        return true;
+    }
+
+    private static bool IsComplete(ReadOnlySpan<byte> data, long start, long pixelBytes, string format, out string problem)
+    {
+        var present = Math.Max(0, data.Length - start);
+        problem = present < pixelBytes
+            ? string.Create(CultureInfo.InvariantCulture, $"the {format} pixel data is truncated ({present:N0} of {pixelBytes:N0} bytes present)")
+            : string.Empty;
+        return present >= pixelBytes;
+    }
+
     // MPEG audio frame header: 11-bit sync, a version other than reserved, layer I-III, a real bitrate and sample rate.
     private static bool IsMpegAudioFrame(ReadOnlySpan<byte> data) =>
         data.Length >= 4 && data[0] == 0xFF && (data[1] & 0xE0) == 0xE0
@@ -266,37 +307,8 @@ internal static class MediaSniffer
     private static bool TryReadPnmSize(ReadOnlySpan<byte> data, out long width, out long height)
     {
         var i = 2;
-        width = ReadNumber(data, ref i);
-        height = ReadNumber(data, ref i);
+        width = PnmDecoder.ReadNumber(data, ref i);
+        height = PnmDecoder.ReadNumber(data, ref i);
         return width > 0 && height > 0;
-
-        static long ReadNumber(ReadOnlySpan<byte> data, ref int i)
-        {
-            while (i < data.Length && (data[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)'\f' or (byte)'\v' || data[i] == '#'))
-            {
-                if (data[i] == '#')
-                {
-                    while (i < data.Length && data[i] is not ((byte)'\n' or (byte)'\r'))
-                    {
-                        i++;
-                    }
-                }
-                else
-                {
-                    i++;
-                }
-            }
-
-            long n = 0;
-            var digits = 0;
-            while (i < data.Length && data[i] is >= (byte)'0' and <= (byte)'9' && digits < 12)
-            {
-                n = (n * 10) + (data[i] - '0');
-                i++;
-                digits++;
-            }
-
-            return digits == 0 ? -1 : n;
-        }
     }
 }

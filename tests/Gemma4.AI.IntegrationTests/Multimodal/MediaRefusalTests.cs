@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Gemma4.AI.IntegrationTests.Support;
 using Gemma4.AI.TestModels;
 using Microsoft.Extensions.AI;
@@ -37,6 +38,20 @@ public sealed class MediaRefusalTests(MediaModel fixture) : IClassFixture<MediaM
         { "ascii-pgm", "image/x-portable-graymap", "only binary PGM/PPM (P5/P6) images are supported, not P2" },
         { "truncated-wav", "audio/wav", "cannot be used" },
         { "silent-wav", "audio/wav", "cannot be used: Unable to read WAV audio file from buffer" },
+
+        // mtmd asserts on a one-sample clip; its helper sizes its buffer from the header (an uncaught bad_alloc on a
+        // FLAC claiming 2^36 samples, gigabytes for a WAV at 1 Hz) and hands data under 12 bytes to ffprobe as video.
+        { "one-sample-wav", "audio/wav", "cannot be used: the clip is 1 sample long at 16000 Hz, too short to hear (at least 2)" },
+        { "flac-claiming-2^36-samples", "audio/flac", "cannot be used: the clip is 4294967.3 s long, over the 600 s limit" },
+        { "wav-at-1-hz", "audio/wav", "cannot be used: the clip is 1000.0 s long, over the 600 s limit" },
+        { "flac-without-length", "audio/flac", "cannot be decoded: the FLAC header does not say how many samples the clip has" },
+        { "five-byte-mp3", "audio/mpeg", "cannot be decoded: the data is only 5 bytes long: truncated" },
+        { "five-byte-flac", "audio/flac", "cannot be decoded: the data is only 5 bytes long: truncated" },
+
+        // stb_image reads the missing rows of an uncompressed BMP or TGA as black; PNM is decoded here.
+        { "truncated-bmp", "image/bmp", "cannot be decoded: the BMP pixel data is truncated (6,198 of 12,288 bytes present)" },
+        { "truncated-tga", "image/x-tga", "cannot be decoded: the TGA pixel data is truncated" },
+        { "truncated-ppm", "image/x-portable-pixmap", "cannot be used: the PNM pixel data is truncated" },
     };
 
     [Theory]
@@ -198,6 +213,15 @@ public sealed class MediaRefusalTests(MediaModel fixture) : IClassFixture<MediaM
             "ascii-pgm" => "P2\n2 2\n255\n0 1 2 3\n"u8.ToArray(),
             "truncated-wav" => TestMedia.Wav(1).AsSpan(0, 30).ToArray(),
             "silent-wav" => TestMedia.Wav(0),
+            "one-sample-wav" => TestMedia.Wav(1.0 / 16000),
+            "flac-claiming-2^36-samples" => FlacClaiming((1L << 36) - 1),
+            "wav-at-1-hz" => TestMedia.Wav(1000, sampleRate: 1),
+            "flac-without-length" => FlacClaiming(0),
+            "five-byte-mp3" => [.. "ID3"u8, 3, 0],
+            "five-byte-flac" => [.. "fLaC"u8, 0],
+            "truncated-bmp" => TestMedia.Bmp(64, 64).AsSpan(0, 54 + 6198).ToArray(),
+            "truncated-tga" => TestMedia.Tga(64, 64).AsSpan(0, 5000).ToArray(),
+            "truncated-ppm" => TestMedia.Pnm(64, 64).AsSpan(0, 5000).ToArray(),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
     }
@@ -220,6 +244,16 @@ public sealed class MediaRefusalTests(MediaModel fixture) : IClassFixture<MediaM
         var copy = jpeg.ToArray();
         copy[copy.AsSpan().IndexOf([(byte)0xFF, (byte)0xC0]) + 4] = 12;
         return copy;
+    }
+
+    // A short FLAC whose STREAMINFO claims another total sample count (36 bits; 0 means "unknown").
+    private static byte[] FlacClaiming(long samples)
+    {
+        var flac = TestMedia.Flac(0.1);
+        var info = flac.AsSpan(8);
+        info[13] = (byte)((info[13] & 0xF0) | (int)(samples >> 32));
+        BinaryPrimitives.WriteUInt32BigEndian(info[14..], (uint)samples);
+        return flac;
     }
 
     private static byte[] BmpClaiming(int width, int height)
