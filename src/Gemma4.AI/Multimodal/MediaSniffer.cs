@@ -201,7 +201,8 @@ internal static class MediaSniffer
 
     /// <summary>
     /// False with a reason when an uncompressed BMP or TGA of <paramref name="width"/> x <paramref name="height"/> (read by
-    /// <see cref="TryReadImageSize"/>) ends before its last row: stb_image would read the missing rows as black.
+    /// <see cref="TryReadImageSize"/>) ends before its last row (stb_image would read the missing rows as black), or when a
+    /// JPEG lacks the (first DC) scan of a component (stb_image would show uninitialized memory).
     /// </summary>
     public static bool IsComplete(ReadOnlySpan<byte> data, MediaFormat format, long width, long height, out string problem)
     {
@@ -220,11 +221,90 @@ internal static class MediaSniffer
                 return IsComplete(data, start, ((width * bitsPerPixel) + 31) / 32 * 4 * height, "BMP", out problem);
             }
         }
+        else if (format == MediaFormat.Jpeg)
+        {
+            return IsEveryJpegComponentScanned(data, out problem);
+        }
         else if (format == MediaFormat.Tga && data[2] is 1 or 2 or 3)
         {
             // ID field and colour map, then the pixels.
             var colorMap = data[1] == 1 ? BinaryPrimitives.ReadUInt16LittleEndian(data[5..]) * (long)((data[7] + 7) / 8) : 0;
             return IsComplete(data, 18 + data[0] + colorMap, width * height * ((data[16] + 7) / 8), "TGA", out problem);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// stb_image allocates a JPEG's component planes (and a progressive JPEG's coefficients) without clearing them and
+    /// fills them scan by scan (a progressive JPEG's first DC scan clears each block): a component that no such scan covers
+    /// (a crafted or damaged file, even one with no scan at all) would become an image of whatever the process's heap held.
+    /// </summary>
+    private static bool IsEveryJpegComponentScanned(ReadOnlySpan<byte> data, out string problem)
+    {
+        problem = string.Empty;
+        Span<byte> components = stackalloc byte[4];
+        Span<bool> covered = stackalloc bool[4];
+        var componentCount = 0;
+        var frame = false;
+        var i = 2;
+        while (i + 4 <= data.Length)
+        {
+            if (data[i] != 0xFF)
+            {
+                i++; // entropy-coded data: markers are 0xFF followed by neither 0x00 (stuffing) nor a restart code
+                continue;
+            }
+
+            var marker = data[i + 1];
+            if (marker is 0x00 or 0xFF or 0x01 or (>= 0xD0 and <= 0xD7))
+            {
+                i += marker == 0xFF ? 1 : 2;
+                continue;
+            }
+
+            if (marker == 0xD9)
+            {
+                break;
+            }
+
+            var length = BinaryPrimitives.ReadUInt16BigEndian(data[(i + 2)..]);
+            var segment = data.Slice(i + 4, Math.Max(0, Math.Min(length - 2, data.Length - i - 4)));
+            if (marker is >= 0xC0 and <= 0xCF and not 0xC4 and not 0xC8 and not 0xCC && segment.Length >= 6)
+            {
+                frame = true;
+                componentCount = Math.Min(segment[5], (byte)4);
+                for (var c = 0; c < componentCount && 6 + (3 * c) < segment.Length; c++)
+                {
+                    components[c] = segment[6 + (3 * c)];
+                }
+            }
+            else if (marker == 0xDA && segment.Length >= 1)
+            {
+                // Components, then spectral start, end and successive approximation: Ss = 0 and Ah = 0 is a baseline scan
+                // or a progressive first DC scan.
+                var count = segment[0];
+                if (segment.Length >= 1 + (2 * count) + 3 && segment[1 + (2 * count)] == 0 && segment[3 + (2 * count)] >> 4 == 0)
+                {
+                    for (var s = 0; s < count; s++)
+                    {
+                        var index = components[..componentCount].IndexOf(segment[1 + (2 * s)]);
+                        if (index >= 0)
+                        {
+                            covered[index] = true;
+                        }
+                    }
+                }
+            }
+
+            i += 2 + length;
+        }
+
+        if (frame && covered[..componentCount].Contains(false))
+        {
+            problem = string.Create(CultureInfo.InvariantCulture,
+                $"the JPEG has no (first DC) scan for component {covered[..componentCount].IndexOf(false) + 1} of {componentCount} (corrupt, truncated or crafted)");
+            return false;
         }
 
         return true;

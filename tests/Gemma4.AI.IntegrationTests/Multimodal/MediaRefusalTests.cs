@@ -52,6 +52,11 @@ public sealed class MediaRefusalTests(MediaModel fixture) : IClassFixture<MediaM
         { "truncated-bmp", "image/bmp", "cannot be decoded: the BMP pixel data is truncated (6,198 of 12,288 bytes present)" },
         { "truncated-tga", "image/x-tga", "cannot be decoded: the TGA pixel data is truncated" },
         { "truncated-ppm", "image/x-portable-pixmap", "cannot be used: the PNM pixel data is truncated" },
+
+        // stb_image fills a component's plane (a progressive JPEG's coefficients) only from its scans: without one, the
+        // picture would be the process's uninitialized heap.
+        { "jpeg-without-scan", "image/jpeg", "cannot be decoded: the JPEG has no (first DC) scan for component 1 of 1" },
+        { "progressive-jpeg-without-scan", "image/jpeg", "cannot be decoded: the JPEG has no (first DC) scan for component 1 of 1" },
     };
 
     [Theory]
@@ -222,6 +227,8 @@ public sealed class MediaRefusalTests(MediaModel fixture) : IClassFixture<MediaM
             "truncated-bmp" => TestMedia.Bmp(64, 64).AsSpan(0, 54 + 6198).ToArray(),
             "truncated-tga" => TestMedia.Tga(64, 64).AsSpan(0, 5000).ToArray(),
             "truncated-ppm" => TestMedia.Pnm(64, 64).AsSpan(0, 5000).ToArray(),
+            "jpeg-without-scan" => WithoutScans(TestMedia.Jpeg(64, 64), progressive: false),
+            "progressive-jpeg-without-scan" => WithoutScans(TestMedia.Jpeg(64, 64), progressive: true),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
     }
@@ -244,6 +251,18 @@ public sealed class MediaRefusalTests(MediaModel fixture) : IClassFixture<MediaM
         var copy = jpeg.ToArray();
         copy[copy.AsSpan().IndexOf([(byte)0xFF, (byte)0xC0]) + 4] = 12;
         return copy;
+    }
+
+    // The JPEG's headers (optionally marked progressive, SOF2) and its end marker, without its scan.
+    private static byte[] WithoutScans(byte[] jpeg, bool progressive)
+    {
+        var headers = jpeg.AsSpan(0, jpeg.AsSpan().IndexOf([(byte)0xFF, (byte)0xDA])).ToArray();
+        if (progressive)
+        {
+            headers[headers.AsSpan().IndexOf([(byte)0xFF, (byte)0xC0]) + 1] = 0xC2;
+        }
+
+        return [.. headers, 0xFF, 0xD9];
     }
 
     // A short FLAC whose STREAMINFO claims another total sample count (36 bits; 0 means "unknown").
