@@ -225,7 +225,6 @@ internal sealed unsafe class MediaProjector : IDisposable
             throw new InvalidDataException($"the data decoded as {(isAudio ? "audio" : "an image")}, not as {(kind == MediaKind.Audio ? "audio" : "an image")}");
         }
 
-        var byteCount = checked((int)MtmdNative.BitmapByteCount(bitmap));
         var width = MtmdNative.BitmapWidth(bitmap);
         var height = MtmdNative.BitmapHeight(bitmap);
         if (isAudio)
@@ -247,6 +246,9 @@ internal sealed unsafe class MediaProjector : IDisposable
                 throw new InvalidDataException($"the clip is {seconds:F1} s long, over the {maxAudioSeconds:F0} s limit (Gemma4ModelOptions.MaxAudioSeconds)");
             }
         }
+
+        var bytes = MtmdNative.BitmapByteCount(bitmap);
+        var byteCount = bytes <= int.MaxValue ? (int)bytes : throw new InvalidDataException($"the decoded {(isAudio ? "clip" : "image")} takes {bytes:N0} bytes, more than one buffer holds");
 
         // The cache key of the media: its decoded content, so the same picture in another file format is the same media.
         var hash = new byte[32];

@@ -15,7 +15,8 @@ internal static class AudioHeader
 
     /// <summary>
     /// The clip's length in seconds as its header declares it (a WAV's data clamped to the bytes present, as the decoder
-    /// reads it), or null when the format has no declared length (MP3). False with a reason when the header is unusable.
+    /// reads it; an MP3's Xing/Info or VBRI frame count), or null when it declares none (an MP3 without such a frame).
+    /// False with a reason when the header is unusable.
     /// </summary>
     public static bool TryReadSeconds(ReadOnlySpan<byte> data, MediaFormat format, out double? seconds, out string problem)
     {
@@ -31,6 +32,7 @@ internal static class AudioHeader
         {
             MediaFormat.Wav => TryReadWav(data, out seconds, out problem),
             MediaFormat.Flac => TryReadFlac(data, out seconds, out problem),
+            MediaFormat.Mp3 => TryReadMp3(data, out seconds, out problem),
             _ => true,
         };
     }
@@ -114,6 +116,56 @@ internal static class AudioHeader
         }
 
         seconds = (double)total / rate;
+        return true;
+    }
+
+    /// <summary>The frame count of a Xing/Info or VBRI header in the first MPEG audio frame (after any ID3v2 tag).</summary>
+    private static bool TryReadMp3(ReadOnlySpan<byte> data, out double? seconds, out string problem)
+    {
+        seconds = null;
+        problem = string.Empty;
+        var p = 0;
+        if (data.StartsWith("ID3"u8) && data.Length >= 10)
+        {
+            // Syncsafe size (7 bits a byte), plus the header and a footer when flagged.
+            p = 10 + ((data[6] & 0x7F) << 21 | (data[7] & 0x7F) << 14 | (data[8] & 0x7F) << 7 | (data[9] & 0x7F)) + ((data[5] & 0x10) != 0 ? 10 : 0);
+        }
+
+        if (p + 4 > data.Length || data[p] != 0xFF || (data[p + 1] & 0xE0) != 0xE0)
+        {
+            return true;
+        }
+
+        var version = (data[p + 1] >> 3) & 3; // 3: MPEG 1, 2: MPEG 2, 0: MPEG 2.5
+        var layer = (data[p + 1] >> 1) & 3; // 3: layer I, 2: II, 1: III
+        var rateIndex = (data[p + 2] >> 2) & 3;
+        if (version == 1 || layer == 0 || rateIndex == 3)
+        {
+            return true;
+        }
+
+        var rate = (rateIndex == 0 ? 44100 : rateIndex == 1 ? 48000 : 32000) >> (version == 3 ? 0 : version == 2 ? 1 : 2);
+        var samplesPerFrame = layer == 3 ? 384 : layer == 2 || version == 3 ? 1152 : 576;
+        var mono = (data[p + 3] >> 6) == 3;
+        var sideInfo = version == 3 ? (mono ? 17 : 32) : (mono ? 9 : 17);
+        long frames = -1;
+        var xing = p + 4 + sideInfo;
+        var vbri = p + 4 + 32;
+        if (xing + 12 <= data.Length && (data.Slice(xing, 4).SequenceEqual("Xing"u8) || data.Slice(xing, 4).SequenceEqual("Info"u8))
+            && (data[xing + 7] & 1) != 0)
+        {
+            frames = BinaryPrimitives.ReadUInt32BigEndian(data[(xing + 8)..]);
+        }
+        else if (vbri + 18 <= data.Length && data.Slice(vbri, 4).SequenceEqual("VBRI"u8))
+        {
+            frames = BinaryPrimitives.ReadUInt32BigEndian(data[(vbri + 14)..]);
+        }
+
+        if (frames >= 0)
+        {
+            seconds = (double)frames * samplesPerFrame / rate;
+        }
+
         return true;
     }
 }

@@ -45,6 +45,7 @@ public sealed class MediaRefusalTests(MediaModel fixture) : IClassFixture<MediaM
         { "flac-claiming-2^36-samples", "audio/flac", "cannot be used: the clip is 4294967.3 s long, over the 600 s limit" },
         { "wav-at-1-hz", "audio/wav", "cannot be used: the clip is 1000.0 s long, over the 600 s limit" },
         { "flac-without-length", "audio/flac", "cannot be decoded: the FLAC header does not say how many samples the clip has" },
+        { "mp3-xing-claiming-10h", "audio/mpeg", "cannot be used: the clip is 36000.0 s long, over the 600 s limit" },
         { "five-byte-mp3", "audio/mpeg", "cannot be decoded: the data is only 5 bytes long: truncated" },
         { "five-byte-flac", "audio/flac", "cannot be decoded: the data is only 5 bytes long: truncated" },
 
@@ -222,6 +223,7 @@ public sealed class MediaRefusalTests(MediaModel fixture) : IClassFixture<MediaM
             "flac-claiming-2^36-samples" => FlacClaiming((1L << 36) - 1),
             "wav-at-1-hz" => TestMedia.Wav(1000, sampleRate: 1),
             "flac-without-length" => FlacClaiming(0),
+            "mp3-xing-claiming-10h" => Mp3WithXingFrames(10 * 3600 * 44100 / 1152),
             "five-byte-mp3" => [.. "ID3"u8, 3, 0],
             "five-byte-flac" => [.. "fLaC"u8, 0],
             "truncated-bmp" => TestMedia.Bmp(64, 64).AsSpan(0, 54 + 6198).ToArray(),
@@ -251,6 +253,22 @@ public sealed class MediaRefusalTests(MediaModel fixture) : IClassFixture<MediaM
         var copy = jpeg.ToArray();
         copy[copy.AsSpan().IndexOf([(byte)0xFF, (byte)0xC0]) + 4] = 12;
         return copy;
+    }
+
+    // Silent MPEG-1 layer III frames (128 kbit/s, 44.1 kHz, joint stereo; 417 bytes each) whose first carries a Xing
+    // header claiming another frame count: libmtmd's decoder sizes its buffer from that count.
+    private static byte[] Mp3WithXingFrames(uint frames)
+    {
+        var mp3 = new byte[417 * 8];
+        for (var f = 0; f < 8; f++)
+        {
+            new byte[] { 0xFF, 0xFB, 0x90, 0x44 }.CopyTo(mp3.AsSpan(417 * f));
+        }
+
+        "Xing"u8.CopyTo(mp3.AsSpan(36));
+        mp3[43] = 1; // flags: frame count present
+        BinaryPrimitives.WriteUInt32BigEndian(mp3.AsSpan(44), frames);
+        return mp3;
     }
 
     // The JPEG's headers (optionally marked progressive, SOF2) and its end marker, without its scan.
