@@ -190,7 +190,7 @@ internal static class ChatMedia
             }
 
             // Checked before stb_image allocates width x height pixels: a small file may claim a huge image.
-            var limit = model.Options.MaxImagePixels;
+            var limit = model.LoadedOptions.MaxImagePixels;
             if (width * height > limit)
             {
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
@@ -218,7 +218,7 @@ internal static class ChatMedia
         PreparedMedia media;
         try
         {
-            media = projector.Prepare(bytes, kind, model.Options.MaxAudioSeconds);
+            media = projector.Prepare(bytes, kind, model.LoadedOptions.MaxAudioSeconds);
         }
         catch (InvalidDataException ex)
         {
@@ -228,10 +228,10 @@ internal static class ChatMedia
         // The budget checked at load keeps images within a micro-batch; a chunk beyond it would abort llama.cpp.
         foreach (var chunk in media.Chunks)
         {
-            if (chunk.NonCausal && chunk.Length > model.Options.MicroBatchSize)
+            if (chunk.NonCausal && chunk.Length > model.LoadedOptions.MicroBatchSize)
             {
                 media.Dispose();
-                throw new ArgumentException($"{Where()} became {chunk.Length} tokens, more than MicroBatchSize ({model.Options.MicroBatchSize}).", "messages");
+                throw new ArgumentException($"{Where()} became {chunk.Length} tokens, more than MicroBatchSize ({model.LoadedOptions.MicroBatchSize}).", "messages");
             }
         }
 
