@@ -182,9 +182,10 @@ internal static class ChatMedia
                 : $"{Where()} holds {MediaTypes.Describe(format)}, not {what} the decoders read.", "messages");
         }
 
+        long width = 0, height = 0;
         if (kind == MediaKind.Image)
         {
-            if (!MediaSniffer.TryReadImageSize(bytes.Span, format, out var width, out var height, out var problem))
+            if (!MediaSniffer.TryReadImageSize(bytes.Span, format, out width, out height, out var problem))
             {
                 throw new ArgumentException($"{Where()} cannot be decoded: {problem}.", "messages");
             }
@@ -197,6 +198,12 @@ internal static class ChatMedia
                     $"{Where()} is a {width} x {height} image ({width * height:N0} pixels), over the limit of {limit:N0} pixels (Gemma4ModelOptions.MaxImagePixels); scale it down first."),
                     "messages");
             }
+        }
+
+        // The decoders would fill what is missing with black or silence.
+        if (MediaSniffer.FindTruncation(bytes.Span, format, width, height) is { } truncated)
+        {
+            throw new ArgumentException($"{Where()} cannot be used: {truncated}.", "messages");
         }
 
         PreparedMedia media;

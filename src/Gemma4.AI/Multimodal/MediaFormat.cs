@@ -5,18 +5,18 @@ internal enum MediaFormat
 {
     Unknown,
 
-    // Decoded by stb_image (images) or miniaudio (audio) in libmtmd.
+    // Decoded by StbImageSharp (images) or miniaudio (audio) in libmtmd.
     Png,
     Jpeg,
     Bmp,
     Gif,
-    Pnm,
     Tga,
     Wav,
     Mp3,
     Flac,
 
     // Recognised only to be refused by name.
+    Pnm,
     Webp,
     Tiff,
     Psd,

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 
 namespace Gemma4.AI.Multimodal;
 
@@ -166,20 +167,6 @@ internal static class MediaSniffer
                 width = BinaryPrimitives.ReadUInt16LittleEndian(data[6..]);
                 height = BinaryPrimitives.ReadUInt16LittleEndian(data[8..]);
                 break;
-            case MediaFormat.Pnm:
-                if (data.Length < 2 || data[1] is not ((byte)'5' or (byte)'6'))
-                {
-                    problem = $"only binary PGM/PPM (P5/P6) images are supported, not P{(char)data[1]}";
-                    return false;
-                }
-
-                if (!TryReadPnmSize(data, out width, out height))
-                {
-                    problem = "the PNM header is truncated or malformed";
-                    return false;
-                }
-
-                break;
             case MediaFormat.Tga:
                 width = BinaryPrimitives.ReadUInt16LittleEndian(data[12..]);
                 height = BinaryPrimitives.ReadUInt16LittleEndian(data[14..]);
@@ -196,6 +183,61 @@ internal static class MediaSniffer
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Why data whose header states how long its content is holds less than that (uncompressed BMP and TGA pixels, a WAV
+    /// data chunk), or null. The decoders would fill the missing part with black or silence and go on; a cut JPEG, GIF,
+    /// MP3 or FLAC states no total length and decodes up to the cut, as in browsers and players.
+    /// </summary>
+    /// <param name="data">The bytes, of a format <see cref="Detect"/> found; an image's size was checked first.</param>
+    /// <param name="format">The format.</param>
+    /// <param name="width">An image's width from its header.</param>
+    /// <param name="height">An image's height from its header.</param>
+    public static string? FindTruncation(ReadOnlySpan<byte> data, MediaFormat format, long width = 0, long height = 0)
+    {
+        long expected;
+        switch (format)
+        {
+            case MediaFormat.Bmp when data.Length >= 30:
+                var info = BinaryPrimitives.ReadUInt32LittleEndian(data[14..]);
+                var bits = info == 12 ? BinaryPrimitives.ReadUInt16LittleEndian(data[24..]) : BinaryPrimitives.ReadUInt16LittleEndian(data[28..]);
+                var compression = info == 12 || data.Length < 34 ? 0 : BinaryPrimitives.ReadUInt32LittleEndian(data[30..]);
+                if (compression is not (0 or 3 or 6) || bits is 0 or > 32)
+                {
+                    return null; // run-length encoded: the length is in the runs
+                }
+
+                // Rows are padded to 4 bytes; the last row's padding may be missing.
+                var row = ((width * bits) + 7) / 8;
+                expected = BinaryPrimitives.ReadUInt32LittleEndian(data[10..]) + (((row + 3) & ~3L) * (height - 1)) + row;
+                return data.Length < expected ? Truncated("BMP", "pixels", expected, data.Length) : null;
+            case MediaFormat.Tga when data.Length >= 18 && data[2] is 1 or 2 or 3:
+                var colorMap = data[1] == 1 ? BinaryPrimitives.ReadUInt16LittleEndian(data[5..]) * (long)((data[7] + 7) / 8) : 0;
+                expected = 18 + data[0] + colorMap + (width * height * ((data[16] + 7) / 8));
+                return data.Length < expected ? Truncated("TGA", "pixels", expected, data.Length) : null;
+            case MediaFormat.Wav:
+                // RIFF chunks after "RIFF" size "WAVE"; each is padded to an even length.
+                for (long offset = 12; offset + 8 <= data.Length;)
+                {
+                    var size = BinaryPrimitives.ReadUInt32LittleEndian(data[(int)(offset + 4)..]);
+                    if (data.Slice((int)offset, 4).SequenceEqual("data"u8))
+                    {
+                        // 0 and 0xFFFFFFFF: written while streaming, length unknown; the decoder reads to the end.
+                        expected = offset + 8 + size;
+                        return size is not (0 or uint.MaxValue) && data.Length < expected ? Truncated("WAV", "samples", expected, data.Length) : null;
+                    }
+
+                    offset += 8 + size + (size & 1);
+                }
+
+                return null;
+            default:
+                return null;
+        }
+
+        static string Truncated(string what, string content, long expected, long actual) => string.Create(CultureInfo.InvariantCulture,
+            $"the {what} data is truncated: its header describes {expected:N0} bytes with the {content}, but there are {actual:N0}");
     }
 
     // MPEG audio frame header: 11-bit sync, a version other than reserved, layer I-III, a real bitrate and sample rate.
@@ -260,43 +302,5 @@ internal static class MediaSniffer
         }
 
         return false;
-    }
-
-    /// <summary>"P5"/"P6", whitespace and '#' comments, then width and height in ASCII.</summary>
-    private static bool TryReadPnmSize(ReadOnlySpan<byte> data, out long width, out long height)
-    {
-        var i = 2;
-        width = ReadNumber(data, ref i);
-        height = ReadNumber(data, ref i);
-        return width > 0 && height > 0;
-
-        static long ReadNumber(ReadOnlySpan<byte> data, ref int i)
-        {
-            while (i < data.Length && (data[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)'\f' or (byte)'\v' || data[i] == '#'))
-            {
-                if (data[i] == '#')
-                {
-                    while (i < data.Length && data[i] is not ((byte)'\n' or (byte)'\r'))
-                    {
-                        i++;
-                    }
-                }
-                else
-                {
-                    i++;
-                }
-            }
-
-            long n = 0;
-            var digits = 0;
-            while (i < data.Length && data[i] is >= (byte)'0' and <= (byte)'9' && digits < 12)
-            {
-                n = (n * 10) + (data[i] - '0');
-                i++;
-                digits++;
-            }
-
-            return digits == 0 ? -1 : n;
-        }
     }
 }

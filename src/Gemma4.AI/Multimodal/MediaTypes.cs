@@ -3,7 +3,7 @@ namespace Gemma4.AI.Multimodal;
 /// <summary>The media types the client accepts, and what their bytes must be.</summary>
 internal static class MediaTypes
 {
-    /// <summary>Image types stb_image decodes (PNG, JPEG, BMP, GIF, binary PGM/PPM, TGA).</summary>
+    /// <summary>Image types StbImageSharp decodes (PNG, JPEG, BMP, GIF, TGA; its port of stb_image has no PNM, PSD is refused).</summary>
     public static IReadOnlyDictionary<string, MediaFormat> Images { get; } = new Dictionary<string, MediaFormat>(StringComparer.Ordinal)
     {
         ["image/png"] = MediaFormat.Png,
@@ -15,9 +15,6 @@ internal static class MediaTypes
         ["image/x-bmp"] = MediaFormat.Bmp,
         ["image/x-ms-bmp"] = MediaFormat.Bmp,
         ["image/gif"] = MediaFormat.Gif,
-        ["image/x-portable-pixmap"] = MediaFormat.Pnm,
-        ["image/x-portable-graymap"] = MediaFormat.Pnm,
-        ["image/x-portable-anymap"] = MediaFormat.Pnm,
         ["image/x-tga"] = MediaFormat.Tga,
         ["image/x-targa"] = MediaFormat.Tga,
         ["image/tga"] = MediaFormat.Tga,
@@ -66,7 +63,7 @@ internal static class MediaTypes
     /// <summary>The kind of media a decodable format holds, or null for formats no decoder here reads.</summary>
     public static MediaKind? KindOf(MediaFormat format) => format switch
     {
-        MediaFormat.Png or MediaFormat.Jpeg or MediaFormat.Bmp or MediaFormat.Gif or MediaFormat.Pnm or MediaFormat.Tga => MediaKind.Image,
+        MediaFormat.Png or MediaFormat.Jpeg or MediaFormat.Bmp or MediaFormat.Gif or MediaFormat.Tga => MediaKind.Image,
         MediaFormat.Wav or MediaFormat.Mp3 or MediaFormat.Flac => MediaKind.Audio,
         _ => null,
     };
@@ -74,7 +71,7 @@ internal static class MediaTypes
     /// <summary>A readable name of a format, for messages.</summary>
     public static string Describe(MediaFormat format) => format switch
     {
-        MediaFormat.Pnm => "PNM",
+        MediaFormat.Pnm => "PNM (PBM/PGM/PPM)",
         MediaFormat.IsoMedia => "an ISO media file (HEIC, AVIF, MP4, M4A or MOV)",
         MediaFormat.Matroska => "a Matroska/WebM file",
         MediaFormat.Aac => "AAC (ADTS)",

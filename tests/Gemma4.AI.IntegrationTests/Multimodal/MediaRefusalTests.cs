@@ -34,7 +34,10 @@ public sealed class MediaRefusalTests(MediaModel fixture) : IClassFixture<MediaM
         { "corrupt-jpeg", "image/jpeg", "cannot be used: stb_image could not decode the image" },
         { "truncated-header-png", "image/png", "the PNG header (IHDR) is missing or truncated" },
         { "jpeg-no-frame", "image/jpeg", "the JPEG data has no frame header (SOF)" },
-        { "ascii-pgm", "image/x-portable-graymap", "only binary PGM/PPM (P5/P6) images are supported, not P2" },
+        { "truncated-bmp", "image/bmp", "cannot be used: the BMP data is truncated: its header describes 9,270 bytes with the pixels, but there are 4,635" },
+        { "truncated-bmp-8bit", "image/bmp", "the BMP data is truncated" },
+        { "truncated-tga", "image/x-tga", "cannot be used: the TGA data is truncated: its header describes 9,234 bytes with the pixels, but there are 100" },
+        { "truncated-wav-data", "audio/wav", "cannot be used: the WAV data is truncated: its header describes 32,044 bytes with the samples, but there are 16,022" },
         { "truncated-wav", "audio/wav", "cannot be used" },
         { "silent-wav", "audio/wav", "cannot be used: Unable to read WAV audio file from buffer" },
     };
@@ -80,6 +83,7 @@ public sealed class MediaRefusalTests(MediaModel fixture) : IClassFixture<MediaM
     {
         { "webp", "the media type 'image/webp' is not one the bundled decoders read" },
         { "heic", "the media type 'image/heic' is not one the bundled decoders read" },
+        { "pgm", "the media type 'image/x-portable-graymap' is not one the bundled decoders read" },
         { "ogg", "the media type 'audio/ogg' is not one the bundled decoders read" },
         { "video", "Gemma 4 in llama.cpp takes no video" },
         { "pdf", "only images and audio can be sent" },
@@ -99,6 +103,7 @@ public sealed class MediaRefusalTests(MediaModel fixture) : IClassFixture<MediaM
         {
             "webp" => (ChatRole.User, (AIContent)new DataContent(new byte[] { 1, 2, 3 }, "image/webp")),
             "heic" => (ChatRole.User, new DataContent(new byte[] { 1, 2, 3 }, "image/heic")),
+            "pgm" => (ChatRole.User, new DataContent("P5\n2 2\n255\n\0\u0001\u0002\u0003"u8.ToArray(), "image/x-portable-graymap")),
             "ogg" => (ChatRole.User, new DataContent(new byte[] { 1, 2, 3 }, "audio/ogg")),
             "video" => (ChatRole.User, new DataContent(new byte[] { 1, 2, 3 }, "video/mp4")),
             "pdf" => (ChatRole.User, new DataContent(new byte[] { 1, 2, 3 }, "application/pdf")),
@@ -120,6 +125,22 @@ public sealed class MediaRefusalTests(MediaModel fixture) : IClassFixture<MediaM
         using var lenient = new Gemma4ChatClient(fixture.Model, new Gemma4ChatClientOptions { IgnoreUnsupportedContent = true });
         var response = await lenient.GetResponseAsync(messages, Greedy);
         Assert.False(response.Usage!.AdditionalCounts!.ContainsKey(UsageKeys.InputImageTokens));
+    }
+
+    [Fact]
+    public async Task FormatsWithoutAStatedLength_DecodeUpToTheCut_AndAStreamedWavIsTaken()
+    {
+        // A WAV written while streaming states no data length (0xFFFFFFFF); a cut JPEG, MP3 or FLAC states none at all.
+        using var client = new Gemma4ChatClient(fixture.Model);
+        var streamed = TestMedia.Wav(2);
+        BitConverter.TryWriteBytes(streamed.AsSpan(40), uint.MaxValue);
+        var jpeg = TestMedia.Jpeg(320, 240);
+
+        var audio = await client.GetResponseAsync([new ChatMessage(ChatRole.User, [new DataContent(streamed, "audio/wav")])], Greedy);
+        var image = await client.GetResponseAsync([new ChatMessage(ChatRole.User, [new DataContent(jpeg.AsMemory(0, jpeg.Length / 2), "image/jpeg")])], Greedy);
+
+        Assert.Equal(50, audio.Usage!.AdditionalCounts![UsageKeys.InputAudioTokens]);
+        Assert.Equal(48, image.Usage!.AdditionalCounts![UsageKeys.InputImageTokens]);
     }
 
     [Fact]
@@ -195,7 +216,10 @@ public sealed class MediaRefusalTests(MediaModel fixture) : IClassFixture<MediaM
             "corrupt-jpeg" => TwelveBitJpeg(TestMedia.Jpeg(64, 64)),
             "truncated-header-png" => png.AsSpan(0, 14).ToArray(),
             "jpeg-no-frame" => [0xFF, 0xD8, 0xFF, 0xDA, 0, 8, 1, 1, 0, 0, 63, 0, 0xFF, 0xD9],
-            "ascii-pgm" => "P2\n2 2\n255\n0 1 2 3\n"u8.ToArray(),
+            "truncated-bmp" => TestMedia.Bmp(64, 48).AsSpan(0, 4635).ToArray(),
+            "truncated-bmp-8bit" => Bmp8Bit(64, 48)[..1000],
+            "truncated-tga" => Tga(64, 48)[..100],
+            "truncated-wav-data" => TestMedia.Wav(1).AsSpan(0, 16022).ToArray(),
             "truncated-wav" => TestMedia.Wav(1).AsSpan(0, 30).ToArray(),
             "silent-wav" => TestMedia.Wav(0),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
@@ -220,6 +244,39 @@ public sealed class MediaRefusalTests(MediaModel fixture) : IClassFixture<MediaM
         var copy = jpeg.ToArray();
         copy[copy.AsSpan().IndexOf([(byte)0xFF, (byte)0xC0]) + 4] = 12;
         return copy;
+    }
+
+    /// <summary>An uncompressed 8-bit paletted BMP (rows padded to 4 bytes), grey ramp.</summary>
+    private static byte[] Bmp8Bit(int width, int height)
+    {
+        var row = (width + 3) & ~3;
+        const int offset = 14 + 40 + 1024;
+        var bmp = new byte[offset + (row * height)];
+        "BM"u8.CopyTo(bmp);
+        BitConverter.TryWriteBytes(bmp.AsSpan(2), bmp.Length);
+        BitConverter.TryWriteBytes(bmp.AsSpan(10), offset);
+        BitConverter.TryWriteBytes(bmp.AsSpan(14), 40);
+        BitConverter.TryWriteBytes(bmp.AsSpan(18), width);
+        BitConverter.TryWriteBytes(bmp.AsSpan(22), height);
+        BitConverter.TryWriteBytes(bmp.AsSpan(26), (short)1);
+        BitConverter.TryWriteBytes(bmp.AsSpan(28), (short)8);
+        for (var i = 0; i < 256; i++)
+        {
+            bmp.AsSpan(54 + (i * 4), 3).Fill((byte)i);
+        }
+
+        return bmp;
+    }
+
+    /// <summary>An uncompressed 24-bit TGA.</summary>
+    private static byte[] Tga(int width, int height)
+    {
+        var tga = new byte[18 + (width * height * 3)];
+        tga[2] = 2;
+        BitConverter.TryWriteBytes(tga.AsSpan(12), (short)width);
+        BitConverter.TryWriteBytes(tga.AsSpan(14), (short)height);
+        tga[16] = 24;
+        return tga;
     }
 
     private static byte[] BmpClaiming(int width, int height)
