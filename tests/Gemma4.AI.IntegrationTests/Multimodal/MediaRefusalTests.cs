@@ -54,11 +54,12 @@ public sealed class MediaRefusalTests(MediaModel fixture) : IClassFixture<MediaM
             new(ChatRole.User, [new TextContent("Look:"), new DataContent(Bad(kind), mediaType)]),
         ];
 
-        var e = Assert.ThrowsAny<ArgumentException>(() => client.GetStreamingResponseAsync(messages, Greedy));
+        var e = Assert.Throws<Gemma4MediaException>(() => client.GetStreamingResponseAsync(messages, Greedy));
 
         Assert.Contains($"Message 2 (user) content 1: the '{mediaType}' data", e.Message, StringComparison.Ordinal);
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
         Assert.Equal("messages", e.ParamName);
+        Assert.Equal((2, 1, mediaType), (e.MessageIndex, e.ContentIndex, e.MediaType));
 
         // The same model answers the next request, with a good image.
         var ok = await client.GetResponseAsync([new ChatMessage(ChatRole.User, [new DataContent(TestMedia.Png(64, 64), "image/png")])], Greedy);
