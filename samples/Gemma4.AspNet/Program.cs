@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 
 // An OpenAI-compatible HTTP service over Gemma 4: /v1/chat/completions, /v1/embeddings, /v1/models, /health.
 // Loopback only by default (appsettings.json "Urls"); set Server:ApiKey (or GEMMA4_API_KEY) before exposing it.
+// Gemma4:Remote (and Gemma4Embeddings:Remote) move the models to a serving engine by configuration alone.
 var demo = args.Contains("--demo");
 var builder = WebApplication.CreateBuilder([.. args.Where(a => a != "--demo")]);
 
@@ -77,9 +78,9 @@ app.MapHealthChecks("/health");
 
 try
 {
-    await app.StartAsync(); // loads the models; a bad path or setting stops here with a message naming it
+    await app.StartAsync(); // loads the models (or probes the remote engines); a bad path or setting stops here with a message naming it
 }
-catch (Exception ex) when (ex is IOException or OptionsValidationException or Gemma4ModelLoadException or AggregateException)
+catch (Exception ex) when (ex is IOException or OptionsValidationException or Gemma4ModelLoadException or AggregateException or Gemma4RemoteException)
 {
     Console.Error.WriteLine($"Gemma4.AspNet could not start: {ex.Message}");
     return 1;
@@ -91,7 +92,9 @@ return 0;
 
 async Task<bool> EnsureModelAsync(string key, string name, Gemma4ModelFile fallback)
 {
-    if (!string.IsNullOrEmpty(builder.Configuration[key]))
+    // A section whose Remote:Endpoint is set runs its model on a serving engine (another Gemma4.AspNet, vLLM, …).
+    var section = key[..key.LastIndexOf(':')];
+    if (!string.IsNullOrEmpty(builder.Configuration[key]) || !string.IsNullOrEmpty(builder.Configuration[$"{section}:Remote:Endpoint"]))
     {
         return true;
     }

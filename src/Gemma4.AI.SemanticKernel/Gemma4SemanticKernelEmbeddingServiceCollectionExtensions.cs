@@ -13,7 +13,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers Gemma 4 embeddings as Semantic Kernel services in a service collection.</summary>
 /// <remarks>
 /// Registers, under <c>serviceId</c> (unkeyed when null), the <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> of the
-/// core <c>AddGemma4EmbeddingGenerator</c> (model shared, loaded at host start, validated, disposed with the container)
+/// core <c>AddGemma4EmbeddingGenerator</c> (model shared, loaded at host start, validated, disposed with the container;
+/// or a remote engine when the section's <c>Remote</c> names one)
 /// and a <see cref="Gemma4TextEmbeddingGenerationService"/> as <see cref="ITextEmbeddingGenerationService"/> over the
 /// same generator.
 /// </remarks>
@@ -63,8 +64,12 @@ public static class Gemma4SemanticKernelEmbeddingServiceCollectionExtensions
     {
         // Over the generator at the bottom of the registered pipeline (the service takes the concrete generator).
         services.AddKeyedSingleton<ITextEmbeddingGenerationService>(serviceId, static (sp, key) =>
-            new Gemma4TextEmbeddingGenerationService(
-                sp.GetRequiredKeyedService<IEmbeddingGenerator<string, Embedding<float>>>(key).GetRequiredService<Gemma4EmbeddingGenerator>()));
+        {
+            var pipeline = sp.GetRequiredKeyedService<IEmbeddingGenerator<string, Embedding<float>>>(key);
+            return pipeline.GetService<Gemma4RemoteEmbeddingGenerator>() is { } remote
+                ? new Gemma4TextEmbeddingGenerationService(remote, options: null)
+                : new Gemma4TextEmbeddingGenerationService(pipeline.GetRequiredService<Gemma4EmbeddingGenerator>());
+        });
         return services;
     }
 }

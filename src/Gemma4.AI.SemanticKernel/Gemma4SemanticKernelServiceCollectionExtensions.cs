@@ -16,7 +16,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <c>AsChatCompletionService</c> over that client, whose replies also carry <c>Metadata["FinishReason"]</c>), so <c>FunctionChoiceBehavior.Auto()</c>/<c>Required()</c> call kernel
 /// plugins and auto-invocation filters run.</para>
 /// <para>Model loading, sharing, start-up validation and the health check are those of the core
-/// <c>AddGemma4ChatClient</c>: the model is a container singleton shared by registrations with equal options.</para>
+/// <c>AddGemma4ChatClient</c>: the model is a container singleton shared by registrations with equal options; a
+/// <c>Remote</c> section makes the same call use a serving engine (<see cref="Gemma4RemoteChatClient"/>).</para>
 /// </remarks>
 public static class Gemma4SemanticKernelServiceCollectionExtensions
 {

@@ -11,8 +11,9 @@ namespace Gemma4.AI.SemanticKernel;
 #pragma warning disable CS0618, SKEXP0001
 
 /// <summary>
-/// Semantic Kernel's <see cref="ITextEmbeddingGenerationService"/> over a <see cref="Gemma4EmbeddingGenerator"/>, for
-/// code that still resolves the pre-<see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> interface.
+/// Semantic Kernel's <see cref="ITextEmbeddingGenerationService"/> over a <see cref="Gemma4EmbeddingGenerator"/> (or a
+/// <see cref="Gemma4RemoteEmbeddingGenerator"/>), for code that still resolves the
+/// pre-<see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> interface.
 /// </summary>
 /// <remarks>
 /// Vectors, task prompts, dimensions and thread-safety are the generator's (see <see cref="Gemma4EmbeddingGenerator"/>).
@@ -21,7 +22,7 @@ namespace Gemma4.AI.SemanticKernel;
 /// </remarks>
 public sealed class Gemma4TextEmbeddingGenerationService : ITextEmbeddingGenerationService
 {
-    private readonly Gemma4EmbeddingGenerator _generator;
+    private readonly IEmbeddingGenerator<string, Embedding<float>> _generator;
     private readonly EmbeddingGenerationOptions? _options;
 
     /// <summary>Creates the service over a generator.</summary>
@@ -29,6 +30,12 @@ public sealed class Gemma4TextEmbeddingGenerationService : ITextEmbeddingGenerat
     /// <param name="options">Options passed with every call (for example <see cref="EmbeddingGenerationOptions.Dimensions"/>, or a task prompt through <see cref="EmbeddingGenerationOptions.RawRepresentationFactory"/>); null uses the generator's defaults.</param>
     /// <exception cref="ArgumentNullException"><paramref name="generator"/> is null.</exception>
     public Gemma4TextEmbeddingGenerationService(Gemma4EmbeddingGenerator generator, EmbeddingGenerationOptions? options = null)
+        : this((IEmbeddingGenerator<string, Embedding<float>>)generator, options)
+    {
+    }
+
+    /// <summary>Creates the service over any generator; the DI registration uses it for a <see cref="Gemma4RemoteEmbeddingGenerator"/>.</summary>
+    internal Gemma4TextEmbeddingGenerationService(IEmbeddingGenerator<string, Embedding<float>> generator, EmbeddingGenerationOptions? options)
     {
         ArgumentNullException.ThrowIfNull(generator);
         _generator = generator;
@@ -44,8 +51,8 @@ public sealed class Gemma4TextEmbeddingGenerationService : ITextEmbeddingGenerat
     /// <inheritdoc />
     public IReadOnlyDictionary<string, object?> Attributes { get; }
 
-    /// <summary>The generator this service calls.</summary>
-    public Gemma4EmbeddingGenerator Generator => _generator;
+    /// <summary>The generator this service calls: a <see cref="Gemma4EmbeddingGenerator"/> or a <see cref="Gemma4RemoteEmbeddingGenerator"/>.</summary>
+    public IEmbeddingGenerator<string, Embedding<float>> Generator => _generator;
 
     /// <inheritdoc />
     public async Task<IList<ReadOnlyMemory<float>>> GenerateEmbeddingsAsync(IList<string> data, Kernel? kernel = null, CancellationToken cancellationToken = default)

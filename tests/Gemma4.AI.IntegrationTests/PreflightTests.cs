@@ -179,6 +179,36 @@ public sealed class PreflightTests : IDisposable
         Assert.Contains("overlaps", load.Message, StringComparison.Ordinal);
     }
 
+    public static TheoryData<string, GgufMetadataValue, string> ValuesLlamaCppAbortsOn => new()
+    {
+        // Each passed the preflight and killed the process at the first decode (GGML_ASSERT in ggml's norm or rope).
+        { "gemma4.attention.layer_norm_rms_epsilon", GgufMetadataValue.Float32(float.NaN), "is NaN, not a finite number >= 0; llama.cpp would abort on it" },
+        { "gemma4.attention.layer_norm_rms_epsilon", GgufMetadataValue.Float32(-1), "is -1, not a finite number >= 0" },
+        { "gemma4.rope.dimension_count", GgufMetadataValue.UInt32(100_000), "is 100000, but heads have 64 dimensions ('gemma4.attention.key_length')" },
+        { "gemma4.rope.dimension_count_swa", GgufMetadataValue.UInt32(100_000), "is 100000, but heads have 32 dimensions ('gemma4.attention.key_length_swa')" },
+        { "gemma4.rope.dimension_count", GgufMetadataValue.UInt32(63), "is 63, an odd number of rotated dimensions" },
+        { "gemma4.rope.dimension_count_swa", GgufMetadataValue.UInt32(31), "is 31, an odd number of rotated dimensions" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ValuesLlamaCppAbortsOn))]
+    public void Validate_ValueLlamaCppAbortsOn_IsRefusedNamingTheKey(string key, GgufMetadataValue value, string problem) =>
+        AssertRefused(Generate(TinyModelSpec.Default with { OverrideKeys = new Dictionary<string, GgufMetadataValue> { [key] = value } }), $"GGUF key '{key}' {problem}");
+
+    [Fact]
+    public async Task LoadAsync_FileLlamaCppRefuses_GivesLlamaCppsReason()
+    {
+        // Passes the preflight (a head count of 0 is not checked there); llama.cpp then refuses a tensor's shape.
+        var path = Generate(TinyModelSpec.Default with
+        {
+            OverrideKeys = new Dictionary<string, GgufMetadataValue> { ["gemma4.attention.head_count"] = GgufMetadataValue.UInt32(0) },
+        });
+
+        var ex = await Assert.ThrowsAsync<Gemma4ModelLoadException>(() => Gemma4Model.LoadAsync(TinyChatModel.Options(path)));
+
+        Assert.Contains("has wrong shape", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Validate_GoodModels_Pass()
     {

@@ -42,6 +42,9 @@ internal sealed class ChatCompletionRequest
     /// <summary>"none"/"minimal" keep Gemma's thinking off; "low", "medium", "high" turn it on.</summary>
     [JsonPropertyName("reasoning_effort")] public string? ReasoningEffort { get; set; }
 
+    /// <summary>vLLM's and llama-server's switches for the chat template; <c>enable_thinking</c> (true/false) turns Gemma's thinking on or off and wins over reasoning_effort.</summary>
+    [JsonPropertyName("chat_template_kwargs")] public Dictionary<string, JsonElement>? ChatTemplateKwargs { get; set; }
+
     [JsonPropertyName("n")] public int? N { get; set; }
 
     [JsonPropertyName("logprobs")] public bool? Logprobs { get; set; }
@@ -59,6 +62,9 @@ internal sealed class WireMessage
     [JsonPropertyName("content")] public JsonElement? Content { get; set; }
 
     [JsonPropertyName("reasoning_content")] public string? ReasoningContent { get; set; }
+
+    /// <summary>The same, under the name vLLM (and Ollama's /v1) use.</summary>
+    [JsonPropertyName("reasoning")] public string? Reasoning { get; set; }
 
     [JsonPropertyName("tool_calls")] public List<WireToolCall?>? ToolCalls { get; set; }
 

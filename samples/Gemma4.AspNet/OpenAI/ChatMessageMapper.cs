@@ -43,9 +43,9 @@ internal static class ChatMessageMapper
     private static ChatMessage Assistant(WireMessage m, string param)
     {
         var contents = new List<AIContent>();
-        if (!string.IsNullOrEmpty(m.ReasoningContent))
+        if ((m.ReasoningContent ?? m.Reasoning) is { Length: > 0 } reasoning)
         {
-            contents.Add(new TextReasoningContent(m.ReasoningContent));
+            contents.Add(new TextReasoningContent(reasoning));
         }
 
         if (Text(m.Content, param) is { Length: > 0 } text)

@@ -34,7 +34,7 @@ internal static class ChatOptionsMapper
             ToolMode = ToolMode(request.ToolChoice),
             AllowMultipleToolCalls = request.ParallelToolCalls,
             ResponseFormat = ResponseFormat(request.ResponseFormat),
-            Reasoning = Reasoning(request.ReasoningEffort),
+            Reasoning = EnableThinking(request.ChatTemplateKwargs) ?? Reasoning(request.ReasoningEffort),
         };
         if (options.MaxOutputTokens is < 1)
         {
@@ -135,6 +135,16 @@ internal static class ChatOptionsMapper
         "json_schema" => throw new OpenAIRequestException("response_format json_schema needs a json_schema.schema object.", "response_format"),
         var other => throw new OpenAIRequestException($"Unknown response_format type '{other}'.", "response_format"),
     };
+
+    // vLLM's and llama-server's way: chat_template_kwargs.enable_thinking, the Gemma 4 template's own switch.
+    private static ReasoningOptions? EnableThinking(Dictionary<string, JsonElement>? kwargs) =>
+        kwargs is null || !kwargs.TryGetValue("enable_thinking", out var value) ? null
+        : value.ValueKind switch
+        {
+            JsonValueKind.True => new ReasoningOptions { Effort = ReasoningEffort.Medium },
+            JsonValueKind.False => new ReasoningOptions { Effort = ReasoningEffort.None },
+            _ => throw new OpenAIRequestException("chat_template_kwargs.enable_thinking must be true or false.", "chat_template_kwargs.enable_thinking"),
+        };
 
     private static ReasoningOptions? Reasoning(string? effort) => effort switch
     {

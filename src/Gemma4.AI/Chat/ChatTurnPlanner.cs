@@ -30,7 +30,7 @@ internal static partial class ChatTurnPlanner
         generation.Adapters ??= LoraSelection.FromAdditionalProperties(options?.AdditionalProperties, model);
         if (clientDefaults is not null)
         {
-            Fill(generation, clientDefaults);
+            Gemma4ChatOptionsMapper.FillDefaults(generation, clientDefaults);
             // Checked when the client was created too; this catches defaults changed since (the client holds the object).
             Gemma4GenerationOptionsValidator.Validate(generation, Gemma4GenerationOptionsValidator.ClientDefaultsSource);
         }
@@ -164,24 +164,6 @@ internal static partial class ChatTurnPlanner
 
     private static int? ToolCallTokenId(Gemma4Model model) =>
         model.Tokenizer.SpecialTokenId(Gemma4Tokens.ToolCallStart) is var id and >= 0 ? id : null;
-
-    private static void Fill(Gemma4GenerationOptions target, Gemma4GenerationOptions defaults)
-    {
-        target.Temperature ??= defaults.Temperature;
-        target.TopP ??= defaults.TopP;
-        target.TopK ??= defaults.TopK;
-        target.MinP ??= defaults.MinP;
-        target.FrequencyPenalty ??= defaults.FrequencyPenalty;
-        target.PresencePenalty ??= defaults.PresencePenalty;
-        target.RepeatPenalty ??= defaults.RepeatPenalty;
-        target.PenaltyLastN ??= defaults.PenaltyLastN;
-        target.Seed ??= defaults.Seed;
-        target.MaxOutputTokens ??= defaults.MaxOutputTokens;
-        target.StopSequences ??= defaults.StopSequences;
-        target.Grammar ??= defaults.Grammar;
-        target.MaxConstrainedStringLength ??= defaults.MaxConstrainedStringLength;
-        target.Adapters ??= defaults.Adapters;
-    }
 
     private static void LogIgnoredOptions(ChatOptions? options, Gemma4Model model, ILogger logger)
     {

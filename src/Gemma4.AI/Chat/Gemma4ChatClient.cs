@@ -46,11 +46,7 @@ public sealed partial class Gemma4ChatClient : IChatClient
     public Gemma4ChatClient(Gemma4Model model, Gemma4ChatClientOptions? options = null, ILogger<Gemma4ChatClient>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        using (model.AcquireNative())
-        {
-            // A client over a disposed model could only fail later: say so now, as every other call does.
-        }
-
+        model.ThrowIfDisposed(); // a client over a disposed model could only fail later: say so now, as every other call does
         _model = model;
         _options = options ?? new Gemma4ChatClientOptions();
         _options.Validate();

@@ -15,9 +15,13 @@ internal static class Gemma4ChatOptionsMapper
 
     /// <summary>The request's values (raw first, then ChatOptions), validated; an error names the source of the bad value.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
-    public static Gemma4GenerationOptions ToGenerationOptions(ChatOptions? options, IChatClient client)
+    public static Gemma4GenerationOptions ToGenerationOptions(ChatOptions? options, IChatClient client) =>
+        MergeGenerationOptions(options, options?.RawRepresentationFactory?.Invoke(client) as Gemma4GenerationOptions);
+
+    /// <summary>As <see cref="ToGenerationOptions(ChatOptions?, IChatClient)"/>, with the raw options already produced.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
+    public static Gemma4GenerationOptions MergeGenerationOptions(ChatOptions? options, Gemma4GenerationOptions? raw)
     {
-        var raw = options?.RawRepresentationFactory?.Invoke(client) as Gemma4GenerationOptions;
         var result = raw is null ? new Gemma4GenerationOptions() : Copy(raw);
         // The raw values first, so each error names the source of its value: what fails after the merge is ChatOptions'.
         Gemma4GenerationOptionsValidator.Validate(result, Gemma4GenerationOptionsValidator.RawSource);
@@ -36,6 +40,25 @@ internal static class Gemma4ChatOptionsMapper
         result.StopSequences ??= options.StopSequences;
         Gemma4GenerationOptionsValidator.Validate(result, Gemma4GenerationOptionsValidator.ChatOptionsSource);
         return result;
+    }
+
+    /// <summary>Fills what <paramref name="target"/> left unset from a client's <paramref name="defaults"/>.</summary>
+    public static void FillDefaults(Gemma4GenerationOptions target, Gemma4GenerationOptions defaults)
+    {
+        target.Temperature ??= defaults.Temperature;
+        target.TopP ??= defaults.TopP;
+        target.TopK ??= defaults.TopK;
+        target.MinP ??= defaults.MinP;
+        target.FrequencyPenalty ??= defaults.FrequencyPenalty;
+        target.PresencePenalty ??= defaults.PresencePenalty;
+        target.RepeatPenalty ??= defaults.RepeatPenalty;
+        target.PenaltyLastN ??= defaults.PenaltyLastN;
+        target.Seed ??= defaults.Seed;
+        target.MaxOutputTokens ??= defaults.MaxOutputTokens;
+        target.StopSequences ??= defaults.StopSequences;
+        target.Grammar ??= defaults.Grammar;
+        target.MaxConstrainedStringLength ??= defaults.MaxConstrainedStringLength;
+        target.Adapters ??= defaults.Adapters;
     }
 
     /// <summary>Produces the engine's sampling parameters from values already validated (<see cref="Gemma4GenerationOptionsValidator"/>).</summary>

@@ -52,7 +52,8 @@ public sealed class Gemma4GenerationOptions
     /// <summary>
     /// For structured output and tool calls: the most characters a string may have where its JSON schema sets no
     /// <c>maxLength</c>. Null (default) is unlimited. Small models can keep writing inside an open string; a limit makes
-    /// such output end instead of running into <see cref="MaxOutputTokens"/>.
+    /// such output end instead of running into <see cref="MaxOutputTokens"/>. At most 1000 (llama.cpp's grammars expand a
+    /// bounded repetition step by step and refuse long ones).
     /// </summary>
     public int? MaxConstrainedStringLength { get; set; }
 

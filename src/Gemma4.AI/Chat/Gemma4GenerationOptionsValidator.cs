@@ -33,7 +33,8 @@ internal static class Gemma4GenerationOptionsValidator
         Check(o.RepeatPenalty is null or > 0 && float.IsFinite(o.RepeatPenalty ?? 1), "RepeatPenalty", o.RepeatPenalty, "a finite value > 0");
         Check(o.PenaltyLastN is null or >= -1, "PenaltyLastN", o.PenaltyLastN, ">= -1");
         Check(o.MaxOutputTokens is null or >= 1, "MaxOutputTokens", o.MaxOutputTokens, ">= 1");
-        Check(o.MaxConstrainedStringLength is null or >= 0, "MaxConstrainedStringLength", o.MaxConstrainedStringLength, ">= 0");
+        // llama.cpp expands a bounded repetition into one rule per step and refuses long ones ("exceeds sane defaults").
+        Check(o.MaxConstrainedStringLength is null or >= 0 and <= Grammar.SchemaConverter.MaxRepetition, "MaxConstrainedStringLength", o.MaxConstrainedStringLength, $"in [0, {Grammar.SchemaConverter.MaxRepetition}]");
 
         void Check(bool ok, string name, object? value, string expected)
         {

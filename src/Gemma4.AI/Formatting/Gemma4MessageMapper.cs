@@ -25,7 +25,7 @@ internal static class Gemma4MessageMapper
 
         Gemma4ToolName.Validate(tools);
         return tools.OfType<AIFunctionDeclaration>()
-            .Select(f => new TemplateTool(f.Name, f.Description ?? string.Empty, TemplateValueConverter.FromJson(f.JsonSchema)))
+            .Select(f => new TemplateTool(f.Name, f.Description ?? string.Empty, Schema(f)))
             .ToList();
     }
 
@@ -69,6 +69,18 @@ internal static class Gemma4MessageMapper
         }
 
         return result;
+    }
+
+    private static object? Schema(AIFunctionDeclaration function)
+    {
+        try
+        {
+            return TemplateValueConverter.FromJson(function.JsonSchema);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new NotSupportedException($"The chat template cannot render the JSON schema of tool '{function.Name}': {ex.Message}", ex);
+        }
     }
 
     private static string RoleName(ChatRole role) =>

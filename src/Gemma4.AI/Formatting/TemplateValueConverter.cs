@@ -15,10 +15,15 @@ namespace Gemma4.AI.Formatting;
 /// </remarks>
 internal static class TemplateValueConverter
 {
-    private const int MaxDepth = 64;
+    /// <summary>The deepest nesting converted: beyond it a value (a cycle, or a hostile document) throws instead of
+    /// overflowing the stack.</summary>
+    public const int MaxDepth = 128;
 
     /// <summary>Converts a JSON element.</summary>
-    public static object? FromJson(JsonElement element)
+    /// <exception cref="JsonException">The element nests more than <see cref="MaxDepth"/> levels.</exception>
+    public static object? FromJson(JsonElement element) => FromJson(element, depth: 0);
+
+    private static object? FromJson(JsonElement element, int depth)
     {
         switch (element.ValueKind)
         {
@@ -26,12 +31,12 @@ internal static class TemplateValueConverter
                 var dict = new PyDict();
                 foreach (var property in element.EnumerateObject())
                 {
-                    dict[Utf16.GetName(property)] = FromJson(property.Value);
+                    dict[Utf16.GetName(property)] = FromJson(property.Value, Deeper(depth));
                 }
 
                 return dict;
             case JsonValueKind.Array:
-                return element.EnumerateArray().Select(FromJson).ToList();
+                return element.EnumerateArray().Select(item => FromJson(item, Deeper(depth))).ToList();
             case JsonValueKind.String:
                 return Utf16.GetString(element); // an escaped lone surrogate is kept; the prompt builder replaces it
             case JsonValueKind.Number:
@@ -61,7 +66,7 @@ internal static class TemplateValueConverter
         null => null,
         string s => s,
         bool b => b,
-        JsonElement e => FromJson(e),
+        JsonElement e => FromJson(e, depth),
         sbyte or byte or short or ushort or int or uint or long or ulong or Int128 or UInt128 =>
             BigInteger.Parse(((IFormattable)value).ToString(null, CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
         BigInteger i => i,
@@ -90,7 +95,7 @@ internal static class TemplateValueConverter
         return dict;
     }
 
-    // The same limit System.Text.Json applies, so a collection that contains itself fails instead of overflowing the stack.
+    // A collection that contains itself, or a document nested deeper than the limit, fails instead of overflowing the stack.
     private static int Deeper(int depth) =>
         depth < MaxDepth ? depth + 1 : throw new JsonException($"The value is nested more than {MaxDepth} levels deep (a cycle?).");
 

@@ -119,8 +119,16 @@ internal static class Utf16
     /// The JSON pointer of the first key or string in <paramref name="element"/> holding a lone surrogate (a key is
     /// reported as <c>…/(a key)</c> under its object), or null.
     /// </summary>
-    public static string? FindLoneSurrogate(JsonElement element, string pointer = "")
+    public static string? FindLoneSurrogate(JsonElement element, string pointer = "") => FindLoneSurrogate(element, pointer, depth: 0);
+
+    // Stops descending past TemplateValueConverter.MaxDepth: deeper documents are refused by the converters anyway.
+    private static string? FindLoneSurrogate(JsonElement element, string pointer, int depth)
     {
+        if (depth > TemplateValueConverter.MaxDepth)
+        {
+            return null;
+        }
+
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
@@ -141,7 +149,7 @@ internal static class Utf16
                         return pointer + "/(a key)";
                     }
 
-                    if (FindLoneSurrogate(property.Value, pointer + "/" + Grammar.JsonPointer.Escape(name)) is { } found)
+                    if (FindLoneSurrogate(property.Value, pointer + "/" + Grammar.JsonPointer.Escape(name), depth + 1) is { } found)
                     {
                         return found;
                     }
@@ -152,7 +160,7 @@ internal static class Utf16
                 var index = 0;
                 foreach (var item in element.EnumerateArray())
                 {
-                    if (FindLoneSurrogate(item, pointer + "/" + index++) is { } found)
+                    if (FindLoneSurrogate(item, pointer + "/" + index++, depth + 1) is { } found)
                     {
                         return found;
                     }

@@ -125,7 +125,8 @@ internal static class Gemma4GgufPreflight
                 ? keyLength
                 : RequireInt("attention.value_length");
             var slidingWindow = RequireInt("attention.sliding_window");
-            RequireFloat("attention.layer_norm_rms_epsilon");
+            RequireFloat("attention.layer_norm_rms_epsilon", nonNegative: true);
+            CheckRopeDimensions("rope.dimension_count", "attention.key_length", keyLength);
             int? keyLengthSwa = keyLength;
             int? perLayer = 0;
             int? pooling = null;
@@ -142,6 +143,7 @@ internal static class Gemma4GgufPreflight
                 pattern = RequireSlidingBools(blockCount);
                 perLayer = RequireInt("embedding_length_per_layer_input", min: 0);
                 RequireInt("rope.dimension_count_swa", min: 0, consequence: WouldAbort);
+                CheckRopeDimensions("rope.dimension_count_swa", "attention.key_length_swa", keyLengthSwa);
                 if (keyLengthSwa is { } ks && valueLengthSwa is { } vs && ks != vs)
                 {
                     Problems.Add($"'{Key("attention.key_length_swa")}' ({ks}) and '{Key("attention.value_length_swa")}' ({vs}) differ; llama.cpp's gemma4 graph needs equal head dimensions");
@@ -318,7 +320,7 @@ internal static class Gemma4GgufPreflight
         private int? OptionalInt(string key) =>
             file.Get(key) is { } v && v.TryGetInt64(out var n) && n is >= int.MinValue and <= int.MaxValue ? (int)n : null;
 
-        private void RequireFloat(string suffix)
+        private void RequireFloat(string suffix, bool nonNegative = false)
         {
             var key = Key(suffix);
             var value = file.Get(key);
@@ -329,6 +331,29 @@ internal static class Gemma4GgufPreflight
             else if (value.Type != GgufValueType.Float32)
             {
                 Problems.Add($"GGUF key '{key}' has type {Describe(value)}; llama.cpp requires a float32");
+            }
+            else if (nonNegative && value.TryGetDouble(out var number) && !(double.IsFinite(number) && number >= 0))
+            {
+                // The RMS norm asserts eps >= 0 at the first decode (NaN fails it too).
+                Problems.Add(string.Create(CultureInfo.InvariantCulture, $"GGUF key '{key}' is {number}, not a finite number >= 0; {WouldAbort}"));
+            }
+        }
+
+        // ggml's rope asserts that it rotates an even number of dimensions, and no more than a head has.
+        private void CheckRopeDimensions(string ropeSuffix, string headSuffix, int? headSize)
+        {
+            if (OptionalInt(Key(ropeSuffix)) is not { } rope)
+            {
+                return;
+            }
+
+            if (rope % 2 != 0)
+            {
+                Problems.Add($"GGUF key '{Key(ropeSuffix)}' is {rope}, an odd number of rotated dimensions; {WouldAbort}");
+            }
+            else if (headSize is { } head && (rope > head || rope < 0))
+            {
+                Problems.Add($"GGUF key '{Key(ropeSuffix)}' is {rope}, but heads have {head} dimensions ('{Key(headSuffix)}'); {WouldAbort}");
             }
         }
 

@@ -33,6 +33,9 @@ internal sealed partial class SchemaConverter
     /// <summary>The largest repetition count written into a grammar.</summary>
     public const int MaxRepetition = 1000;
 
+    /// <summary>The deepest nesting of subschemas converted (a JSON document nests at most 64 levels by default).</summary>
+    public const int MaxNesting = 128;
+
     private readonly GbnfGrammarBuilder _grammar;
     private readonly ValueSyntax _syntax;
     private readonly JsonElement _document;
@@ -43,6 +46,7 @@ internal sealed partial class SchemaConverter
 
     // $refs being resolved since the last object or array opened: meeting one again would be left recursion.
     private HashSet<string> _unconsumed = new(StringComparer.Ordinal);
+    private int _depth;
 
     /// <summary>Creates a converter for one schema document.</summary>
     /// <param name="grammar">Where the rules go (shared between several schemas to share rules).</param>
@@ -84,6 +88,25 @@ internal sealed partial class SchemaConverter
     }
 
     private string Visit(JsonElement schema, string pointer, string hint)
+    {
+        // A caller's schema can nest as deep as its JsonDocument allowed: recursing without a limit overflows the stack,
+        // which no catch survives.
+        if (++_depth > MaxNesting)
+        {
+            throw SchemaKeywords.Unsupported("nesting", pointer, $"schemas nested more than {MaxNesting} levels deep cannot be enforced");
+        }
+
+        try
+        {
+            return VisitNested(schema, pointer, hint);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private string VisitNested(JsonElement schema, string pointer, string hint)
     {
         switch (schema.ValueKind)
         {

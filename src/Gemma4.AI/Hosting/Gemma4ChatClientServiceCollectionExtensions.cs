@@ -18,6 +18,10 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// resolve. Options are validated at start-up (ValidateOnStart) and on first use. Models are not hot-reloadable: the
 /// model options are read once, when the model is first loaded, and a configuration reload (appsettings.json changed on
 /// disk) neither reloads the model nor changes what the registration uses; restart the host to apply new settings.</para>
+/// <para>Remote: when the model options' <see cref="Gemma4ModelOptions.Remote"/> section names an endpoint
+/// (<c>"Gemma4": { "Remote": { "Engine": "Vllm", "Endpoint": …, "Model": … } }</c>), the same call registers a
+/// <see cref="Gemma4RemoteChatClient"/> instead, on an HttpClient from <c>IHttpClientFactory</c> with the standard
+/// resilience handler, behind the same builder; start-up probes the engine instead of loading a file.</para>
 /// <para>Also registers <see cref="Gemma4HealthCheck"/>; add it with <c>AddHealthChecks().AddCheck&lt;Gemma4HealthCheck&gt;("gemma4")</c>.
 /// Logging goes to the container's <see cref="ILoggerFactory"/>.</para>
 /// </remarks>
@@ -99,10 +103,15 @@ public static class Gemma4ChatClientServiceCollectionExtensions
         services.AddOptions<Gemma4ChatClientOptions>(registration.OptionsName).ValidateOnStart();
     }
 
-    private static Gemma4ChatClient CreateClient(IServiceProvider services, Gemma4ModelRegistration registration)
+    private static IChatClient CreateClient(IServiceProvider services, Gemma4ModelRegistration registration)
     {
-        var model = services.GetRequiredService<Gemma4ModelRegistry>().GetModel(registration);
         var configured = services.GetRequiredService<IOptionsMonitor<Gemma4ChatClientOptions>>().Get(registration.OptionsName);
+        if (Gemma4RemoteRegistration.CreateChatClient(services, registration, configured) is { } remote)
+        {
+            return remote;
+        }
+
+        var model = services.GetRequiredService<Gemma4ModelRegistry>().GetModel(registration);
         var options = new Gemma4ChatClientOptions
         {
             DefaultGenerationOptions = configured.DefaultGenerationOptions,

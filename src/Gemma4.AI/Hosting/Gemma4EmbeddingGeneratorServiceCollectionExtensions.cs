@@ -17,6 +17,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// when the host starts too, so a setting the model rules out (<see cref="Gemma4EmbeddingGeneratorOptions.Dimensions"/>
 /// wider than the model) stops start-up with a message naming its configuration key. Options are validated at
 /// start-up, and <see cref="Gemma4HealthCheck"/> reports the model.</para>
+/// <para>Remote: when the section's <c>Remote</c> names an endpoint (a vLLM or llama-server pooling server, Ollama, any
+/// OpenAI-compatible <c>/v1/embeddings</c>), the same call registers a <see cref="Gemma4RemoteEmbeddingGenerator"/>
+/// with the generator settings that apply remotely (task prompt, dimensions, normalisation, truncation).</para>
 /// </remarks>
 public static class Gemma4EmbeddingGeneratorServiceCollectionExtensions
 {
@@ -96,10 +99,15 @@ public static class Gemma4EmbeddingGeneratorServiceCollectionExtensions
         services.AddOptions<Gemma4EmbeddingGeneratorOptions>(registration.OptionsName).ValidateOnStart();
     }
 
-    private static Gemma4EmbeddingGenerator CreateGenerator(IServiceProvider services, Gemma4ModelRegistration registration)
+    private static IEmbeddingGenerator<string, Embedding<float>> CreateGenerator(IServiceProvider services, Gemma4ModelRegistration registration)
     {
-        var model = services.GetRequiredService<Gemma4ModelRegistry>().GetModel(registration);
         var options = services.GetRequiredService<IOptionsMonitor<Gemma4EmbeddingGeneratorOptions>>().Get(registration.OptionsName).Clone();
+        if (Gemma4RemoteRegistration.CreateEmbeddingGenerator(services, registration, options) is { } remote)
+        {
+            return remote;
+        }
+
+        var model = services.GetRequiredService<Gemma4ModelRegistry>().GetModel(registration);
         options.OwnsModel = false; // the registry owns it: other registrations may share it
         try
         {

@@ -39,6 +39,11 @@ internal sealed partial class Gemma4ModelRegistry : IDisposable, IAsyncDisposabl
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         var pinned = Pin(registration);
+        if (pinned.Options.IsRemote)
+        {
+            throw new InvalidOperationException($"Gemma4 {registration.DisplayName} is served remotely ({pinned.Options.Remote!.Endpoint}); it has no model in this process.");
+        }
+
         var load = _models.GetOrAdd(pinned.Key, _ => new Lazy<Task<Gemma4Model>>(() => LoadAsync(pinned.Options)));
         var model = await load.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
         EnsureKindFits(registration, model);
@@ -47,6 +52,12 @@ internal sealed partial class Gemma4ModelRegistry : IDisposable, IAsyncDisposabl
 
     /// <summary>Synchronous <see cref="GetModelAsync"/>, for DI factories (which cannot await).</summary>
     public Gemma4Model GetModel(Gemma4ModelRegistration registration) => GetModelAsync(registration).GetAwaiter().GetResult();
+
+    /// <summary>The registration's remote engine (as first read), or null when it runs in-process; throws what the options validation threw.</summary>
+    public Gemma4RemoteOptions? GetRemote(Gemma4ModelRegistration registration) => Pin(registration).Options.Remote is { IsConfigured: true } remote ? remote : null;
+
+    /// <summary>The registration's in-process settings as first read (for logging what a remote registration ignores).</summary>
+    public Gemma4ModelOptions GetOptions(Gemma4ModelRegistration registration) => Pin(registration).Options;
 
     /// <summary>The registration's state without loading anything; <paramref name="model"/> or <paramref name="error"/> is set when known.</summary>
     public Gemma4ModelState GetState(Gemma4ModelRegistration registration, out Gemma4Model? model, out Exception? error)
@@ -147,7 +158,8 @@ internal sealed partial class Gemma4ModelRegistry : IDisposable, IAsyncDisposabl
         }
 
         var options = _options.Get(registration.OptionsName).Clone(); // validates; throws OptionsValidationException
-        return _pinned.GetOrAdd(registration, new Pinned(options, Gemma4ModelKey.From(options)));
+        var key = options.IsRemote ? "remote:" + registration.OptionsName : Gemma4ModelKey.From(options);
+        return _pinned.GetOrAdd(registration, new Pinned(options, key));
     }
 
     private static void EnsureKindFits(Gemma4ModelRegistration registration, Gemma4Model model)

@@ -116,9 +116,10 @@ internal static class Gemma4ServiceRegistrar
         services.AddSingleton<IPostConfigureOptions<Gemma4ModelOptions>>(sp => paths(sp, registration));
         services.AddSingleton<IPostConfigureOptions<Gemma4ChatClientOptions>>(sp => paths(sp, registration));
 
+        Gemma4RemoteRegistration.AddHttpClient(services, registration);
         services.TryAddSingleton<Gemma4ModelRegistry>();
         services.TryAddSingleton(static sp => new Gemma4HealthCheck(
-            sp.GetRequiredService<Gemma4ModelRegistry>(), sp.GetServices<Gemma4ModelRegistration>()));
+            sp.GetRequiredService<Gemma4ModelRegistry>(), sp.GetServices<Gemma4ModelRegistration>(), sp));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, Gemma4ModelLoadingService>());
         return registration;
     }

@@ -53,9 +53,12 @@ public static class Gemma4MemoryEstimator
     internal static Gemma4MemoryEstimate Estimate(Gemma4ModelInfo info, Gemma4ModelOptions options)
     {
         var context = Pad(options.ContextSize);
+
+        // llama.cpp caps n_batch at n_ctx and n_ubatch at n_batch: a larger MicroBatchSize costs nothing more.
+        long microBatch = Math.Min(options.MicroBatchSize, Math.Min(options.BatchSize, options.ContextSize));
         var slidingCells = options.SwaFull
             ? context
-            : Math.Min(context, Pad(((long)info.SlidingWindow * options.MaxParallelSequences) + options.MicroBatchSize));
+            : Math.Min(context, Pad(((long)info.SlidingWindow * options.MaxParallelSequences) + microBatch));
         var keyBytes = BytesPerValue(options.KeyCacheType);
         var valueBytes = BytesPerValue(options.ValueCacheType);
         var firstShared = info.BlockCount - info.SharedKvLayers;
@@ -78,7 +81,7 @@ public static class Gemma4MemoryEstimator
 
         // Activations of one micro-batch (a few hidden-size vectors per token, plus the feed-forward and attention
         // scores) and the logits of the outputs the context reserves: a rough, backend-independent figure.
-        var compute = ((long)options.MicroBatchSize * info.EmbeddingLength * 4 * 16)
+        var compute = (microBatch * info.EmbeddingLength * 4 * 16)
             + ((long)options.MaxParallelSequences * info.VocabSize * 4);
         return new Gemma4MemoryEstimate(info.TensorBytes, (long)global, (long)sliding, compute);
     }

@@ -188,17 +188,20 @@ public sealed partial class Gemma4Model : IDisposable
         var parameters = ToModelParams(options, info);
 
         LLamaWeights weights;
-        try
+        using (var capture = NativeErrorCapture.StartAnyThread()) // LLamaSharp loads on a thread of its own
         {
-            weights = await LLamaWeights.LoadFromFileAsync(parameters, cancellationToken, progress).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            throw;
-        }
-        catch (Exception ex) when (ex is LLama.Exceptions.RuntimeError or LLama.Exceptions.LoadWeightsFailedException)
-        {
-            throw new Gemma4ModelLoadException(options.ModelPath, $"llama.cpp could not load the weights: {ex.Message}", ex);
+            try
+            {
+                weights = await LLamaWeights.LoadFromFileAsync(parameters, cancellationToken, progress).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                throw;
+            }
+            catch (Exception ex) when (ex is LLama.Exceptions.RuntimeError or LLama.Exceptions.LoadWeightsFailedException)
+            {
+                throw new Gemma4ModelLoadException(options.ModelPath, $"llama.cpp could not load the weights: {capture.Describe(ex.Message)}", ex);
+            }
         }
 
         SafeLLamaContextHandle? context = null;
@@ -253,13 +256,16 @@ public sealed partial class Gemma4Model : IDisposable
         return Tokenizer.TokenizeContent(text).Length;
     }
 
+    /// <summary>Throws <see cref="ObjectDisposedException"/> once the model is disposed.</summary>
+    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
     /// <summary>
     /// Holds the weights for native calls on the caller's thread (the tokenizer and grammar samplers use raw pointers
     /// into them); throws <see cref="ObjectDisposedException"/> once the model is disposed.
     /// </summary>
     internal NativeLease AcquireNative()
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        ThrowIfDisposed();
         var added = false;
         try
         {
@@ -322,6 +328,7 @@ public sealed partial class Gemma4Model : IDisposable
         _projector?.Dispose(); // after the decode loop that encodes with it, before the weights it was made for
         FreeAllAdapters(); // after the context that used them, before the weights they were made for
         _weights.Dispose();
+        NativeHeap.Trim(); // the allocator keeps what llama.cpp freed unless asked to return it
     }
 
     /// <summary>Checks the projector file (if any) against the model before anything is loaded.</summary>

@@ -123,11 +123,22 @@ public sealed class Gemma4ModelOptions
     /// <summary>Which official template variant renders prompts; null detects it from the file.</summary>
     public Gemma4TemplateVariant? TemplateVariant { get; set; }
 
+    /// <summary>
+    /// A serving engine (vLLM, llama-server, Ollama, any OpenAI-compatible server) that runs the model instead of this
+    /// process; the registration is remote when its <see cref="Gemma4RemoteOptions.Endpoint"/> is set, and the other
+    /// settings here are then not used. Configuration key <c>Remote</c> (for example <c>Gemma4:Remote:Endpoint</c>).
+    /// </summary>
+    public Gemma4RemoteOptions? Remote { get; set; }
+
+    /// <summary>Whether <see cref="Remote"/> makes these options describe a remote engine rather than a file.</summary>
+    public bool IsRemote => Remote?.IsConfigured == true;
+
     /// <summary>Creates a copy, so a loaded model never sees later changes.</summary>
     public Gemma4ModelOptions Clone()
     {
         var copy = (Gemma4ModelOptions)MemberwiseClone();
         copy.BackendModules = [.. BackendModules];
+        copy.Remote = Remote?.Clone();
         return copy;
     }
 
@@ -135,9 +146,17 @@ public sealed class Gemma4ModelOptions
     /// <exception cref="ArgumentException">A setting is out of range or a combination would crash llama.cpp.</exception>
     public void Validate()
     {
+        if (IsRemote)
+        {
+            Remote!.Validate(); // the in-process settings are not used
+            return;
+        }
+
         if (string.IsNullOrWhiteSpace(ModelPath))
         {
-            throw new ArgumentException("Gemma4ModelOptions.ModelPath is required: the path of a Gemma 4 GGUF file.", nameof(ModelPath));
+            throw new ArgumentException(
+                "Gemma4ModelOptions.ModelPath is required: the path of a Gemma 4 GGUF file" +
+                (Remote is null ? "." : " (or set Remote:Endpoint to use a serving engine)."), nameof(ModelPath));
         }
 
         Require(ContextSize >= 16, nameof(ContextSize), ContextSize, "at least 16 tokens");
@@ -213,7 +232,7 @@ public sealed class Gemma4ModelOptions
                 $"small enough to fit in memory: with these settings the model needs about {Gib(needed)} GiB " +
                 $"(KV cache {Gib(estimate.TotalKvCacheBytes)} GiB, compute buffers {Gib(estimate.ComputeBytes)} GiB" +
                 $"{(UseMemoryMap ? string.Empty : $", weights {Gib(estimate.WeightsBytes)} GiB")}) and this process may use {Gib(availableMemoryBytes)} GiB. " +
-                "Lower ContextSize or MaxParallelSequences, use a Q8_0 KV cache (KeyCacheType/ValueCacheType), or set SwaFull = false");
+                "Lower ContextSize, MaxParallelSequences or MicroBatchSize, use a Q8_0 KV cache (KeyCacheType/ValueCacheType), or set SwaFull = false");
         }
     }
 

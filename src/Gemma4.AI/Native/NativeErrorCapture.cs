@@ -10,18 +10,26 @@ namespace Gemma4.AI.Native;
 internal sealed class NativeErrorCapture : IDisposable
 {
     private readonly int _threadId = Environment.CurrentManagedThreadId;
+    private readonly bool _anyThread;
     private readonly List<string> _errors = [];
     private readonly Action<string>? _onLine;
     private readonly IDisposable _subscription;
 
-    private NativeErrorCapture(Action<string>? onLine)
+    private NativeErrorCapture(Action<string>? onLine, bool anyThread)
     {
         _onLine = onLine;
+        _anyThread = anyThread;
         _subscription = NativeLogging.AddListener(OnLine);
     }
 
     /// <summary>Starts capturing on the calling thread; <paramref name="onLine"/> sees every line of this thread (any level).</summary>
-    public static NativeErrorCapture Start(Action<string>? onLine = null) => new(onLine);
+    public static NativeErrorCapture Start(Action<string>? onLine = null) => new(onLine, anyThread: false);
+
+    /// <summary>
+    /// Starts capturing error lines from every thread, for a native call that LLamaSharp runs on a thread of its own
+    /// (loading weights); another model failing at the same moment could add its lines too.
+    /// </summary>
+    public static NativeErrorCapture StartAnyThread() => new(null, anyThread: true);
 
     /// <summary>Error lines seen so far, in order.</summary>
     public IReadOnlyList<string> Errors
@@ -46,7 +54,7 @@ internal sealed class NativeErrorCapture : IDisposable
 
     private void OnLine(LogLevel level, string line)
     {
-        if (Environment.CurrentManagedThreadId != _threadId)
+        if (!_anyThread && Environment.CurrentManagedThreadId != _threadId)
         {
             return;
         }

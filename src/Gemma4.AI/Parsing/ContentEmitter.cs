@@ -17,9 +17,6 @@ internal enum ContentKind
 /// reuses the piece's string.</remarks>
 internal ref struct ContentEmitter
 {
-    /// <summary>Stands for a '&lt;' of ordinary text, so the scanner cannot take it for a marker's start.</summary>
-    public const char EscapedLessThan = '\uFDD0';
-
     private readonly ReadOnlySpan<char> _text;
     private readonly string? _textString;
     private readonly ICollection<AIContent> _output;
@@ -125,6 +122,5 @@ internal ref struct ContentEmitter
         return kind == ContentKind.Reasoning ? new TextReasoningContent(text) : new TextContent(text);
     }
 
-    private static string Unescape(string text) =>
-        text.Contains(EscapedLessThan, StringComparison.Ordinal) ? text.Replace(EscapedLessThan, '<') : text;
+    private static string Unescape(string text) => ScannerText.Decode(text);
 }

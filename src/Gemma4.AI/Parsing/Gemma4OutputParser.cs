@@ -82,7 +82,8 @@ internal sealed class Gemma4OutputParser
     {
         ArgumentNullException.ThrowIfNull(modelTurn);
         var output = new List<AIContent>();
-        new Gemma4OutputParser(startsInsideThought).End(modelTurn, modelTurn, output);
+        var text = ScannerText.Encode(modelTurn, lessThan: false);
+        new Gemma4OutputParser(startsInsideThought).End(text, text, output);
         return output;
     }
 
@@ -93,6 +94,7 @@ internal sealed class Gemma4OutputParser
     {
         ArgumentNullException.ThrowIfNull(piece);
         ArgumentNullException.ThrowIfNull(output);
+        piece = ScannerText.Encode(piece, lessThan: false);
         Process(piece, piece, output, final: false);
     }
 
@@ -103,15 +105,15 @@ internal sealed class Gemma4OutputParser
     /// <param name="piece">The token's text (a special token's text is its marker, e.g. <c>&lt;|tool_call&gt;</c>).</param>
     /// <param name="isSpecialToken">True for llama.cpp control and user-defined tokens.</param>
     /// <param name="output">Receives the new contents, in order.</param>
-    /// <remarks>Ordinary text is fed to the scanner with '&lt;' replaced by the noncharacter U+FDD0, which no marker
-    /// contains, and turned back on output; a U+FDD0 the model itself wrote therefore comes out as '&lt;'.</remarks>
+    /// <remarks>Ordinary text reaches the scanner with each '&lt;' escaped (<see cref="ScannerText"/>), so it cannot start a
+    /// marker; every character comes back out exactly, U+FDD0 included.</remarks>
     public void AppendToken(string piece, bool isSpecialToken, ICollection<AIContent> output)
     {
         ArgumentNullException.ThrowIfNull(piece);
         ArgumentNullException.ThrowIfNull(output);
-        if (!isSpecialToken && piece.Contains('<', StringComparison.Ordinal))
+        if (!isSpecialToken)
         {
-            piece = piece.Replace('<', ContentEmitter.EscapedLessThan);
+            piece = ScannerText.Encode(piece, lessThan: true);
         }
 
         Process(piece, piece, output, final: false);
@@ -123,6 +125,12 @@ internal sealed class Gemma4OutputParser
     public void Append(ReadOnlySpan<char> piece, ICollection<AIContent> output)
     {
         ArgumentNullException.ThrowIfNull(output);
+        if (ScannerText.HasEscape(piece))
+        {
+            Append(piece.ToString(), output); // rare: a U+FDD0 the model wrote must be escaped, which needs a copy
+            return;
+        }
+
         Process(piece, null, output, final: false);
     }
 

@@ -30,6 +30,43 @@ public sealed class ModelLifetimeTests
     }
 
     [Fact]
+    public async Task LoadRequestDisposeCycles_FreeWhatEachLoadAllocated_AndLeaveNoMappingHandleOrThread()
+    {
+        // A private copy, so mappings of the shared cached file by other tests are not counted.
+        using var dir = new TempDirectory();
+        var path = dir.File("cycles.gguf");
+        File.Copy(TestModels.TestModels.Gemma4(), path);
+        var options = TinyChatModel.Options(path);
+        options.ContextSize = 32768; // a KV cache of several MiB, so one leaked load stands out from the runtime's noise
+        await CycleAsync(options, 5); // warm up: first-use allocations of the runtime and llama.cpp
+        var before = NativeHeapStats.InUseBytes();
+        long footprint;
+        using (var loaded = await Gemma4Model.LoadAsync(options))
+        {
+            footprint = NativeHeapStats.InUseBytes() - before;
+            Assert.Equal(1, Mappings(path));
+        }
+
+        Collect();
+        var baseline = NativeHeapStats.InUseBytes();
+        var handles = OpenFileDescriptors();
+        var threads = Threads();
+
+        for (var i = 0; i < 20; i++)
+        {
+            await CycleAsync(options, 1);
+            Assert.Equal(0, Mappings(path));
+        }
+
+        Collect();
+        var growth = NativeHeapStats.InUseBytes() - baseline;
+        Assert.True(footprint > 4 << 20, $"one load allocated only {footprint >> 10} KiB natively");
+        Assert.True(growth < footprint, $"native heap grew {growth >> 10} KiB over 20 cycles; one load allocates {footprint >> 10} KiB");
+        Assert.InRange(OpenFileDescriptors() - handles, -4, 4);
+        Assert.InRange(Threads() - threads, -16, 4);
+    }
+
+    [Fact]
     public async Task LoadAsync_ReportsProgress_AndExposesTheHeader()
     {
         var path = TestModels.TestModels.Gemma4(TinyModelSpec.Default with { Name = "tiny-progress" });
@@ -234,6 +271,17 @@ public sealed class ModelLifetimeTests
     }
 
     private static int OpenFileDescriptors() => Directory.GetFiles("/proc/self/fd").Length;
+
+    private static int Threads() => Directory.GetDirectories("/proc/self/task").Length;
+
+    private static int Mappings(string path) => File.ReadAllLines("/proc/self/maps").Count(l => l.EndsWith(path, StringComparison.Ordinal));
+
+    private static void Collect()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+    }
 
     private static long Rss()
     {

@@ -100,6 +100,25 @@ public sealed class ModelOptionsLimitsTests
     }
 
     [Fact]
+    public async Task LoadAsync_MicroBatchFarAboveTheContext_IsEstimatedAsLlamaCppCapsIt_AndLoads()
+    {
+        // llama.cpp caps n_batch at n_ctx and n_ubatch at n_batch; the estimate once took 2^30 tokens at face value
+        // and refused the load for "8192 GiB of compute buffers".
+        var huge = Options(1024, 1);
+        huge.BatchSize = huge.MicroBatchSize = 1 << 30;
+        var capped = Options(1024, 1);
+        capped.BatchSize = capped.MicroBatchSize = 1024;
+        var info = Gemma4GgufPreflight.Validate(huge.ModelPath);
+
+        using var model = await Gemma4Model.LoadAsync(huge);
+        using var client = new Gemma4ChatClient(model);
+        var answer = await client.GetResponseAsync("hi", new ChatOptions { MaxOutputTokens = 2, Temperature = 0 });
+
+        Assert.Equal(Gemma4MemoryEstimator.Estimate(info, capped), Gemma4MemoryEstimator.Estimate(info, huge));
+        Assert.Equal(2, answer.Usage!.OutputTokenCount);
+    }
+
+    [Fact]
     public void CreateContext_WhenLlamaCppFails_GivesItsReason_AndReleasesTheWeights()
     {
         // A private copy of the file, so only this test's mappings of it are counted.

@@ -86,7 +86,7 @@ public sealed class Gemma4TextEmbeddingGenerationServiceTests(EmbeddingModelsFix
 
     [Fact]
     public void Constructor_NullGenerator_Throws() =>
-        Assert.Throws<ArgumentNullException>(() => new Gemma4TextEmbeddingGenerationService(null!));
+        Assert.Throws<ArgumentNullException>(() => new Gemma4TextEmbeddingGenerationService((Gemma4EmbeddingGenerator)null!));
 }
 
 #pragma warning restore CS0618, SKEXP0001

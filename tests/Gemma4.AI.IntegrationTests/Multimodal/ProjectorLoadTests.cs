@@ -144,6 +144,22 @@ public sealed class ProjectorLoadTests : IDisposable
     }
 
     [Fact]
+    public async Task LoadAsync_ProjectorTensorOffsetIntoAnotherTensor_IsRefusedNamingBoth()
+    {
+        var source = TestModels.TestModels.Projector();
+        var tensors = Gemma4.AI.Gguf.GgufReader.Read(source).Tensors.Where(t => t.ByteSize is > 0).OrderBy(t => t.Offset).ToList();
+        var bytes = await File.ReadAllBytesAsync(source);
+        GgufPatch.SetTensorOffset(bytes, tensors[1].Name, tensors[0].Offset);
+        var path = _dir.File("overlap-mmproj.gguf");
+        await File.WriteAllBytesAsync(path, bytes);
+
+        var ex = await Assert.ThrowsAsync<Gemma4ModelLoadException>(() => Gemma4Model.LoadAsync(Options(path)));
+
+        Assert.Contains($"tensor '{tensors[1].Name}'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"overlaps tensor '{tensors[0].Name}'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task LoadAsync_MicroBatchSmallerThanTheImageBudget_IsRefused()
     {
         // Image embeddings are decoded non-causally in one micro-batch; llama.cpp aborts when they do not fit one.

@@ -98,4 +98,17 @@ public sealed class Gemma4GenerationOptionsValidatorTests
     {
         new Gemma4ChatClientOptions { DefaultGenerationOptions = new Gemma4GenerationOptions { Temperature = 0.7f, TopP = 0, MaxOutputTokens = 3 } }.Validate();
     }
+
+    [Theory]
+    [InlineData(1001)]
+    [InlineData(int.MaxValue)]
+    public void Validate_MaxConstrainedStringLengthBeyondWhatGrammarsHold_ThrowsNamingIt(int limit)
+    {
+        // llama.cpp refused such grammars with "number of repetitions exceeds sane defaults", naming no option.
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(
+            () => Gemma4GenerationOptionsValidator.Validate(new Gemma4GenerationOptions { MaxConstrainedStringLength = limit }, "Gemma4GenerationOptions"));
+
+        Assert.StartsWith("Gemma4GenerationOptions.MaxConstrainedStringLength must be in [0, 1000]; got ", ex.Message, StringComparison.Ordinal);
+        Gemma4GenerationOptionsValidator.Validate(new Gemma4GenerationOptions { MaxConstrainedStringLength = 1000 }, "Gemma4GenerationOptions");
+    }
 }

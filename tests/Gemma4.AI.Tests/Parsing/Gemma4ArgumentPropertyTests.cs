@@ -81,6 +81,9 @@ internal static class GemmaGenerators
         "{", "}", "[", "]", ":", ",", "\"", "'", "\\", "\\n", "\n", "\r\n", "\t", " ", "<", ">", "|", "<|", "|>", "<|\"", "\"|>",
         "<tool_call|>", "<|tool_call>", "<turn|>", "<|turn>", "<|channel>", "<channel|>", "<|tool_response>", "<eos>",
         "call:", "null", "true", "1e-05", "é", "ß", "中文", "👋🏽", "𝔘", "\u200b", "\u0000",
+
+        // The parser's internal escape character, alone and in the pairs it uses: the model may write them too.
+        "\ufdd0", "\ufdd0a", "\ufdd0b", "\ufdd0<", "<\ufdd0", "\ufdd0\ufdd0",
     ];
 
     private static readonly string[] Markers =

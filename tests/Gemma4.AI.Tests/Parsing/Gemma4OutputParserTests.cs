@@ -546,3 +546,59 @@ public sealed class Gemma4OutputParserTests
     private static FunctionCallContent SingleCall(string output) =>
         Assert.IsType<FunctionCallContent>(Assert.Single(Gemma4OutputParser.Parse(output)));
 }
+
+public sealed class Gemma4OutputParserLosslessTests
+{
+    private const string Q = "<|\"|>";
+
+    public static TheoryData<string> Texts() =>
+    [
+        "\ufdd0", "a\ufdd0b", "\ufdd0a", "\ufdd0b", "x<y\ufdd0z", "\ufdd0<", "<\ufdd0", "\ufdd0\ufdd0a<<", "1 < 2 \ufdd0 3",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Texts))]
+    public void EveryInputMode_GivesBackAnswerAndReasoningExactly(string text)
+    {
+        var turn = "<|channel>thought\n" + text + "\n<channel|>" + text;
+        foreach (var (mode, contents) in Modes(turn))
+        {
+            Assert.True(text == ParserHarness.Reasoning(contents), $"{mode}: reasoning");
+            Assert.True(text == ParserHarness.Text(contents), $"{mode}: answer");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Texts))]
+    public void EveryInputMode_GivesBackCallArgumentsExactly(string text)
+    {
+        var turn = $"<|tool_call>call:f{{s:{Q}{text}{Q}}}<tool_call|>";
+        foreach (var (mode, contents) in Modes(turn))
+        {
+            var call = Assert.Single(ParserHarness.Calls(contents));
+            Assert.True(text == ((System.Text.Json.JsonElement)call.Arguments!["s"]!).GetString(), mode);
+            Assert.Equal(turn, call.RawRepresentation);
+        }
+    }
+
+    // Whole, as string pieces, as span pieces, and as tokens (markers special, the rest ordinary, one char each).
+    private static IEnumerable<(string Mode, List<AIContent> Contents)> Modes(string turn)
+    {
+        yield return ("Parse", [.. Gemma4OutputParser.Parse(turn)]);
+        yield return ("Append", ParserHarness.ParsePieces(turn, Enumerable.Range(1, turn.Length - 1)));
+        yield return ("Append(span)", ParserHarness.ParsePieces(turn, Enumerable.Range(1, turn.Length - 1).Where(i => i % 2 == 0), useSpans: true));
+
+        var parser = new Gemma4OutputParser();
+        var output = new List<AIContent>();
+        var markers = new[] { "<|channel>", "<channel|>", "<|tool_call>", "<tool_call|>", Q };
+        for (var i = 0; i < turn.Length;)
+        {
+            var marker = markers.FirstOrDefault(m => turn.AsSpan(i).StartsWith(m, StringComparison.Ordinal));
+            parser.AppendToken(marker ?? turn[i].ToString(), isSpecialToken: marker is not null, output);
+            i += marker?.Length ?? 1;
+        }
+
+        parser.Complete(output);
+        yield return ("AppendToken", output);
+    }
+}
