@@ -38,7 +38,7 @@ void ConfigureModel(Gemma4ModelOptions o)
 
 var printer = new ToolCallPrinter();
 var builder = Kernel.CreateBuilder();
-builder.AddGemma4ChatClient(ConfigureModel, serviceId: "gemma");
+builder.AddGemma4ChatCompletion(ConfigureModel, serviceId: "gemma");
 builder.Services.AddKeyedGemma4ChatClient("agent", ConfigureModel); // equal options: the same loaded model
 builder.Services.AddSingleton<IFunctionInvocationFilter>(printer);
 builder.Plugins.AddFromType<CalculatorPlugin>("calculator");

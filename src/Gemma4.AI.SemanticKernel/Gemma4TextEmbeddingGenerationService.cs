@@ -45,7 +45,7 @@ public sealed class Gemma4TextEmbeddingGenerationService : ITextEmbeddingGenerat
         {
             [AIServiceExtensions.ModelIdKey] = metadata.DefaultModelId,
             [EmbeddingGenerationExtensions.DimensionsKey] = _options?.Dimensions ?? metadata.DefaultModelDimensions,
-        };
+        }.AsReadOnly(); // not a Dictionary a caller could cast back and change
     }
 
     /// <inheritdoc />

@@ -191,7 +191,7 @@ internal static class ChatMedia
             }
 
             // Checked before stb_image allocates width x height pixels: a small file may claim a huge image.
-            var limit = model.Options.MaxImagePixels;
+            var limit = model.LoadedOptions.MaxImagePixels;
             if (width * height > limit)
             {
                 throw Bad(string.Create(CultureInfo.InvariantCulture,
@@ -208,7 +208,7 @@ internal static class ChatMedia
         PreparedMedia media;
         try
         {
-            media = projector.Prepare(bytes, kind, model.Options.MaxAudioSeconds);
+            media = projector.Prepare(bytes, kind, model.LoadedOptions.MaxAudioSeconds);
         }
         catch (InvalidDataException ex)
         {
@@ -218,10 +218,10 @@ internal static class ChatMedia
         // The budget checked at load keeps images within a micro-batch; a chunk beyond it would abort llama.cpp.
         foreach (var chunk in media.Chunks)
         {
-            if (chunk.NonCausal && chunk.Length > model.Options.MicroBatchSize)
+            if (chunk.NonCausal && chunk.Length > model.LoadedOptions.MicroBatchSize)
             {
                 media.Dispose();
-                throw Bad($"{Where()} became {chunk.Length} tokens, more than MicroBatchSize ({model.Options.MicroBatchSize}).");
+                throw Bad($"{Where()} became {chunk.Length} tokens, more than MicroBatchSize ({model.LoadedOptions.MicroBatchSize}).");
             }
         }
 

@@ -30,9 +30,7 @@ internal static partial class ChatTurnPlanner
         generation.Adapters ??= LoraSelection.FromAdditionalProperties(options?.AdditionalProperties, model);
         if (clientDefaults is not null)
         {
-            Gemma4ChatOptionsMapper.FillDefaults(generation, clientDefaults);
-            // Checked when the client was created too; this catches defaults changed since (the client holds the object).
-            Gemma4GenerationOptionsValidator.Validate(generation, Gemma4GenerationOptionsValidator.ClientDefaultsSource);
+            Gemma4ChatOptionsMapper.FillDefaults(generation, clientDefaults); // the client's copy, checked when it was created
         }
 
         var list = UnsupportedContent.Apply(

@@ -37,7 +37,7 @@ public sealed partial class Gemma4ChatClient : IChatClient
 
     /// <summary>Creates a client over a loaded model.</summary>
     /// <param name="model">The model; shared, and not disposed with the client unless <see cref="Gemma4ChatClientOptions.OwnsModel"/>.</param>
-    /// <param name="options">Client settings.</param>
+    /// <param name="options">Client settings; copied, so later changes to the object do not reach the client.</param>
     /// <param name="logger">Receives debug messages about ignored options.</param>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> is null.</exception>
     /// <exception cref="ObjectDisposedException"><paramref name="model"/> is disposed.</exception>
@@ -48,7 +48,7 @@ public sealed partial class Gemma4ChatClient : IChatClient
         ArgumentNullException.ThrowIfNull(model);
         model.ThrowIfDisposed(); // a client over a disposed model could only fail later: say so now, as every other call does
         _model = model;
-        _options = options ?? new Gemma4ChatClientOptions();
+        _options = options?.Clone() ?? new Gemma4ChatClientOptions();
         _options.Validate();
         _defaults = WithClientAdapters(model, _options);
         _formatter = new Gemma4PromptFormatter(model.TemplateVariant) { PreserveThinking = _options.PreserveThinking };

@@ -31,10 +31,28 @@ public sealed class Gemma4ChatClientOptions
     /// </summary>
     public IList<Gemma4LoraAdapterOptions> LoraAdapters { get; set; } = [];
 
+    /// <summary>
+    /// Creates a copy, with its own <see cref="DefaultGenerationOptions"/> and <see cref="LoraAdapters"/>, so a client
+    /// never sees later changes.
+    /// </summary>
+    public Gemma4ChatClientOptions Clone()
+    {
+        var copy = (Gemma4ChatClientOptions)MemberwiseClone();
+        copy.DefaultGenerationOptions = DefaultGenerationOptions is { } defaults ? Gemma4ChatOptionsMapper.Copy(defaults) : null;
+        copy.LoraAdapters = LoraAdapters is null ? null! : [.. LoraAdapters.Select(static a => a?.Clone()!)]; // nulls stay for Validate to name
+        return copy;
+    }
+
     /// <summary>Checks the settings.</summary>
     /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
     public void Validate()
     {
+        if (!Enum.IsDefined(ContextOverflow))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ContextOverflow), ContextOverflow,
+                $"Gemma4ChatClientOptions.ContextOverflow must be Throw or DropOldestMessages; got {ContextOverflow}.");
+        }
+
         if (DefaultGenerationOptions is { } defaults)
         {
             // The same ranges as a request's; ParamName is the configuration path below the Chat section.

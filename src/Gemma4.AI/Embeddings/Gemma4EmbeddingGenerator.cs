@@ -62,9 +62,9 @@ public sealed class Gemma4EmbeddingGenerator : IEmbeddingGenerator<string, Embed
             maxInputTokens,
             packTokens,
             Math.Min(_options.MaxParallelSequences, packTokens), // no more sequences than tokens in a decode (llama.cpp asserts)
-            _options.Threads ?? model.Options.Threads ?? Environment.ProcessorCount,
+            _options.Threads ?? model.LoadedOptions.Threads ?? Environment.ProcessorCount,
             PoolingOf(model),
-            model.Options.FlashAttention switch
+            model.LoadedOptions.FlashAttention switch
             {
                 Gemma4FlashAttention.Enabled => true,
                 Gemma4FlashAttention.Disabled => false,
@@ -111,7 +111,7 @@ public sealed class Gemma4EmbeddingGenerator : IEmbeddingGenerator<string, Embed
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">An input is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="EmbeddingGenerationOptions.Dimensions"/> is not between 1 and <see cref="ModelDimensions"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="EmbeddingGenerationOptions.Dimensions"/> is not between 1 and <see cref="ModelDimensions"/>, or a <see cref="Gemma4EmbeddingRequestOptions"/> value is undefined.</exception>
     /// <exception cref="Gemma4EmbeddingInputTooLongException">An input is longer than <see cref="MaxInputTokens"/> and truncation is off.</exception>
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values,
@@ -123,6 +123,12 @@ public sealed class Gemma4EmbeddingGenerator : IEmbeddingGenerator<string, Embed
         var request = options?.RawRepresentationFactory?.Invoke(this) as Gemma4EmbeddingRequestOptions;
         var prefix = PrefixOf(request);
         var truncation = request?.Truncation ?? _options.Truncation;
+        if (!Enum.IsDefined(truncation))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), truncation,
+                $"Gemma4EmbeddingRequestOptions.Truncation must be Throw or Truncate; got {truncation}.");
+        }
+
         var dimensions = options?.Dimensions ?? _defaultDimensions;
         if (dimensions < 1 || dimensions > _engine.EmbeddingLength)
         {

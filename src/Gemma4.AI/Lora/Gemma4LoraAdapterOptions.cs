@@ -13,6 +13,9 @@ public sealed class Gemma4LoraAdapterOptions
     /// <summary>The scale it is applied with (1 = as trained).</summary>
     public float Scale { get; set; } = 1f;
 
+    /// <summary>Creates a copy, so a client never sees later changes.</summary>
+    public Gemma4LoraAdapterOptions Clone() => (Gemma4LoraAdapterOptions)MemberwiseClone();
+
     /// <summary>Checks the settings.</summary>
     /// <exception cref="ArgumentException">The path is empty or the scale is not a finite number; the message names the setting.</exception>
     public void Validate()

@@ -54,7 +54,7 @@ internal static class LoraAdapterPreflight
             throw new Gemma4ModelLoadException(path, $"not a LoRA adapter for this {baseArchitecture} model ({baseModel.Path}): {problem}");
         }
 
-        return new LoraAdapterInfo(adapter.GetString("general.name"), alpha, rank, targets, bytes);
+        return new LoraAdapterInfo(adapter.GetString("general.name"), alpha, rank, targets.AsReadOnly(), bytes); // handed out as Gemma4LoraAdapter.TargetTensors
     }
 
     /// <summary>The identifying keys; false when the file is not a LoRA adapter for this architecture at all.</summary>

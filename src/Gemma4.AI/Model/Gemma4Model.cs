@@ -32,7 +32,7 @@ public sealed partial class Gemma4Model : IDisposable
 
     private Gemma4Model(Gemma4ModelOptions options, Gemma4ModelInfo info, LLamaWeights weights, SafeLLamaContextHandle? context, ILoggerFactory loggerFactory)
     {
-        Options = options;
+        LoadedOptions = options;
         Info = info;
         LoggerFactory = loggerFactory;
         _weights = weights;
@@ -67,8 +67,11 @@ public sealed partial class Gemma4Model : IDisposable
         }
     }
 
-    /// <summary>The options the model was loaded with (a copy).</summary>
-    public Gemma4ModelOptions Options { get; }
+    /// <summary>
+    /// A copy of the options the model was loaded with. Each read returns a new copy: changing it changes neither this
+    /// model nor the clients and generators created over it later.
+    /// </summary>
+    public Gemma4ModelOptions Options => LoadedOptions.Clone();
 
     /// <summary>The model's name (GGUF <c>general.name</c>, else the file name); used as ModelId in responses.</summary>
     public string ModelId { get; }
@@ -121,6 +124,9 @@ public sealed partial class Gemma4Model : IDisposable
 
     /// <summary>Which official chat-template variant renders prompts for this model.</summary>
     public Gemma4TemplateVariant TemplateVariant { get; }
+
+    /// <summary>The model's own copy of its options, for this assembly's readers (never handed out).</summary>
+    internal Gemma4ModelOptions LoadedOptions { get; }
 
     internal Gemma4ModelInfo Info { get; }
 
@@ -210,7 +216,7 @@ public sealed partial class Gemma4Model : IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             // Embedding models get their contexts from Gemma4EmbeddingGenerator; only generative models get a decode loop.
             context = info.IsEmbeddingModel ? null : CreateContext(weights, parameters, options.ModelPath);
-            var model = new Gemma4Model(options, info, weights, context, loggerFactory) { Devices = devices };
+            var model = new Gemma4Model(options, info, weights, context, loggerFactory) { Devices = devices.ToList().AsReadOnly() };
             if (projectorInfo is not null)
             {
                 try
@@ -383,9 +389,9 @@ public sealed partial class Gemma4Model : IDisposable
                 + "is this a Gemma 4 model?");
         }
 
-        var threads = Options.Threads ?? Environment.ProcessorCount;
-        _projector = MediaProjector.Load(info, _weights.NativeHandle, threads, Options.GpuLayerCount != 0,
-            Options.EffectiveImageMinTokens, Options.EffectiveImageMaxTokens, Engine.AbortData);
+        var threads = LoadedOptions.Threads ?? Environment.ProcessorCount;
+        _projector = MediaProjector.Load(info, _weights.NativeHandle, threads, LoadedOptions.GpuLayerCount != 0,
+            LoadedOptions.EffectiveImageMinTokens, LoadedOptions.EffectiveImageMaxTokens, Engine.AbortData);
         Engine.AttachProjector(_projector);
         Log.ProjectorLoaded(logger, info.FilePath, SupportsImages, SupportsAudio);
     }

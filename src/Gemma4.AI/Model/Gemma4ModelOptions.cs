@@ -137,7 +137,7 @@ public sealed class Gemma4ModelOptions
     public Gemma4ModelOptions Clone()
     {
         var copy = (Gemma4ModelOptions)MemberwiseClone();
-        copy.BackendModules = [.. BackendModules];
+        copy.BackendModules = BackendModules is null ? null! : [.. BackendModules]; // null stays for Validate to name
         copy.Remote = Remote?.Clone();
         return copy;
     }

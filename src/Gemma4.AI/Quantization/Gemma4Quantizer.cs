@@ -29,7 +29,7 @@ namespace Gemma4.AI;
 public static class Gemma4Quantizer
 {
     /// <summary>Every type <see cref="QuantizeAsync"/> accepts.</summary>
-    public static IReadOnlyList<Gemma4QuantizationType> SupportedTypes { get; } = Enum.GetValues<Gemma4QuantizationType>();
+    public static IReadOnlyList<Gemma4QuantizationType> SupportedTypes { get; } = Array.AsReadOnly(Enum.GetValues<Gemma4QuantizationType>()); // not an array a caller could change
 
     /// <summary>Quantizes <paramref name="inputPath"/> into <paramref name="outputPath"/>.</summary>
     /// <param name="inputPath">A Gemma 4 (or EmbeddingGemma) GGUF, single file.</param>

@@ -348,4 +348,23 @@ public sealed class Gemma4ChatClientTests(TinyChatModel fixture) : IClassFixture
         Assert.True(ex.PromptTokens > model.ContextSize);
         Assert.Contains(ex.PromptTokens.ToString(System.Globalization.CultureInfo.InvariantCulture), ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ClientOptions_AreCopied_ChangesAfterConstructionDoNotReachTheClient()
+    {
+        var options = new Gemma4ChatClientOptions { DefaultGenerationOptions = new Gemma4GenerationOptions { Temperature = 0, MaxOutputTokens = 2 } };
+        using var model = Gemma4Model.Load(TinyChatModel.Options(fixture.Path));
+        var client = new Gemma4ChatClient(model, options);
+        options.DefaultGenerationOptions.MaxOutputTokens = 12;
+        options.DefaultGenerationOptions.TopK = -5; // would be refused at construction
+        options.OwnsModel = true;
+
+        var response = await client.GetResponseAsync("Tell me about rivers.");
+        client.Dispose();
+
+        Assert.Equal(2, response.Usage!.OutputTokenCount);
+        Assert.Equal(ChatFinishReason.Length, response.FinishReason);
+        using var again = new Gemma4ChatClient(model); // the model is not disposed: the client was created with OwnsModel false
+        Assert.Throws<NotSupportedException>(() => ((IList<Gemma4Device>)model.Devices).Clear()); // nor can its device list change
+    }
 }

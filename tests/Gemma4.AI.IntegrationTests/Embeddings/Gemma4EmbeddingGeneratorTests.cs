@@ -239,6 +239,18 @@ public sealed class Gemma4EmbeddingGeneratorTests(EmbeddingModelsFixture models)
     }
 
     [Fact]
+    public async Task GenerateAsync_UndefinedTruncation_ThrowsNamingTheSetting()
+    {
+        // An undefined value used to truncate silently (anything but Throw did).
+        using var generator = models.Generator(EmbeddingModelsFixture.EmbeddingGemma);
+        var options = new EmbeddingGenerationOptions { RawRepresentationFactory = _ => new Gemma4EmbeddingRequestOptions { Truncation = (Gemma4EmbeddingTruncation)7 } };
+
+        var ex = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => generator.GenerateAsync(["short"], options));
+
+        Assert.Contains("Gemma4EmbeddingRequestOptions.Truncation must be Throw or Truncate; got 7.", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GenerateAsync_NullInput_ThrowsNamingIndex()
     {
         using var generator = models.Generator(EmbeddingModelsFixture.EmbeddingGemma);

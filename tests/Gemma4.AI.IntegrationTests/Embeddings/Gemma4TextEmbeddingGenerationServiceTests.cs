@@ -59,6 +59,7 @@ public sealed class Gemma4TextEmbeddingGenerationServiceTests(EmbeddingModelsFix
         Assert.Equal(models.EmbeddingModel.ModelId, service.GetModelId());
         Assert.Equal(generator.ModelDimensions, service.GetDimensions());
         Assert.Same(generator, service.Generator);
+        Assert.Throws<NotSupportedException>(() => ((IDictionary<string, object?>)service.Attributes).Clear());
     }
 
     [Fact]

@@ -77,6 +77,7 @@ public sealed class LoraLoadTests
         // 4 layers x 7 projections, less K/V of no layer (the default model shares no KV).
         Assert.Equal(28, adapter.TargetTensors.Count);
         Assert.Contains("blk.3.ffn_down.weight", adapter.TargetTensors);
+        Assert.Throws<NotSupportedException>(() => ((IList<string>)adapter.TargetTensors).Clear()); // the adapter's own list
         Assert.True(model.TryGetAdapter("medical", out var found) && ReferenceEquals(found, adapter));
         var other = TestModels.TestModels.Lora(TinyLoraSpec.Default with { Seed = 99 });
         var clash = await Assert.ThrowsAsync<ArgumentException>(() => model.LoadAdapterAsync(other, "medical"));

@@ -79,6 +79,26 @@ public sealed class MediaRefusalTests(MediaModel fixture) : IClassFixture<MediaM
         Assert.Contains("the clip is 4.0 s long, over the 3 s limit (Gemma4ModelOptions.MaxAudioSeconds)", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ModelOptions_IsACopy_ChangingItAfterLoadLeavesTheModelsLimitsAsLoaded()
+    {
+        var options = MediaModel.Options();
+        options.MaxImagePixels = 64 * 64;
+        using var model = await Gemma4Model.LoadAsync(options);
+        using var client = new Gemma4ChatClient(model);
+        options.MaxImagePixels = 1; // the caller's object
+        model.Options.MaxImagePixels = long.MaxValue; // the object the model hands out
+        model.Options.Threads = 2;
+
+        Assert.NotSame(model.Options, model.Options);
+        Assert.Equal(64 * 64, model.Options.MaxImagePixels);
+        Assert.Equal(1, model.Options.Threads);
+        var ok = await client.GetResponseAsync([new ChatMessage(ChatRole.User, [new DataContent(TestMedia.Png(64, 64), "image/png")])], Greedy);
+        Assert.True(ok.Usage!.OutputTokenCount > 0);
+        var e = Assert.ThrowsAny<ArgumentException>(() => client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, [new DataContent(TestMedia.Png(65, 64), "image/png")])], Greedy));
+        Assert.Contains("over the limit of 4,096 pixels", e.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Content the client does not take: (case, words the NotSupportedException must contain).</summary>
     public static TheoryData<string, string> Unsupported => new()
     {

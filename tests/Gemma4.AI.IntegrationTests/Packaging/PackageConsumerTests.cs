@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Xml.Linq;
+using Gemma4.AI.TestModels;
 using Xunit.Abstractions;
 
 namespace Gemma4.AI.IntegrationTests.Packaging;
@@ -80,6 +81,35 @@ public sealed class PackageConsumerTests(PackageFeedFixture feed, ITestOutputHel
 
         var kernel = Value(lines, "kernel: ");
         Assert.Matches(@"^[1-9]\d* plugin call\(s\), reply from gemma4-tiny-test, finish (Stop|Length)$", kernel);
+    }
+
+    [Fact]
+    public void FreshWebApp_WithLoggerMessage_RunsConfiguredChatImagesEmbeddingsAndARemoteRegistration()
+    {
+        var build = feed.Build("WebConsumer", feed.TemplateSource("WebProgram.cs"));
+        log.WriteLine($"web consumer restore + build: {build.Elapsed.TotalSeconds:F1} s");
+        Assert.True(build.ExitCode == 0, $"the web consumer does not build:\n{build.Output}");
+        Assert.Equal("package", build.Library("Gemma4.AI", feed.Version).Type);
+
+        var image = Path.Combine(build.Directory, "image.png");
+        File.WriteAllBytes(image, TestMedia.Png(96, 64, seed: 3));
+        var started = DateTime.UtcNow;
+        var run = Dotnet.Run(build.Directory, TimeSpan.FromMinutes(3),
+            Path.Combine(build.OutputDirectory, "WebConsumer.dll"),
+            $"--Gemma4:ModelPath={TestModels.TestModels.Gemma4()}",
+            $"--Gemma4:ProjectorPath={TestModels.TestModels.Projector()}",
+            "--Gemma4:ContextSize=2048", "--Gemma4:Threads=1", "--Gemma4:MaxParallelSequences=2",
+            "--Gemma4:BatchSize=512", "--Gemma4:MicroBatchSize=512",
+            $"--Embeddings:ModelPath={TestModels.TestModels.GemmaEmbedding()}", "--Embeddings:Embeddings:Threads=1",
+            $"--Image={image}");
+        log.WriteLine($"web consumer run: {(DateTime.UtcNow - started).TotalSeconds:F1} s\n{run.Output}");
+        Assert.True(run.ExitCode == 0, $"the web consumer failed ({run.ExitCode}):\n{run.Output}");
+
+        var lines = run.Output.Split('\n', StringSplitOptions.TrimEntries);
+        Assert.Matches(@"^pong, [1-9]\d* image tokens$", Value(lines, "image: "));
+        Assert.Equal("pong to Ping? (OpenAICompatible, stop, model gemma4-tiny-test)", Value(lines, "remote: "));
+        Assert.Matches(@"^2 x [1-9]\d*$", Value(lines, "embeddings: "));
+        Assert.Equal("200 Healthy", Value(lines, "health: "));
     }
 
     [Fact]

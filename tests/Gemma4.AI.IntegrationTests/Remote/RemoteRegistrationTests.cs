@@ -164,7 +164,7 @@ public sealed class RemoteRegistrationTests(AspNetSampleFixture server)
     {
         var builder = Kernel.CreateBuilder();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(RemoteSection("Gemma4")).Build();
-        builder.AddGemma4ChatClient(configuration.GetSection("Gemma4"), serviceId: "gemma");
+        builder.AddGemma4ChatCompletion(configuration.GetSection("Gemma4"), serviceId: "gemma");
         var plugin = new WeatherPlugin();
         builder.Plugins.AddFromObject(plugin, "weather");
         var kernel = builder.Build();

@@ -12,7 +12,7 @@ public sealed class KernelChatMetadataTests
     public async Task GetChatMessageContentAsync_Metadata_CarriesFinishReasonAndUsage()
     {
         var builder = Kernel.CreateBuilder();
-        builder.AddGemma4ChatClient(o => HostingModels.Configure(o), serviceId: "gemma");
+        builder.AddGemma4ChatCompletion(o => HostingModels.Configure(o), serviceId: "gemma");
         var kernel = builder.Build();
         using var services = (ServiceProvider)kernel.Services;
         var chat = kernel.GetRequiredService<IChatCompletionService>("gemma");
@@ -37,7 +37,7 @@ public sealed class KernelChatMetadataTests
     public async Task InvokePromptStreamingAsync_LastChunkMetadata_CarriesFinishReason()
     {
         var builder = Kernel.CreateBuilder();
-        builder.AddGemma4ChatClient(o => HostingModels.Configure(o));
+        builder.AddGemma4ChatCompletion(o => HostingModels.Configure(o));
         var kernel = builder.Build();
         using var services = (ServiceProvider)kernel.Services;
 
@@ -58,7 +58,7 @@ public sealed class KernelChatMetadataTests
     public async Task GetStreamingChatMessageContentsAsync_RequiredFunctionChoice_ReportsToolCallsThenTheAnswer()
     {
         var builder = Kernel.CreateBuilder();
-        builder.AddGemma4ChatClient(o => HostingModels.Configure(o));
+        builder.AddGemma4ChatCompletion(o => HostingModels.Configure(o));
         var plugin = new WeatherPlugin();
         builder.Plugins.AddFromObject(plugin, "weather");
         var kernel = builder.Build();

@@ -12,7 +12,7 @@ public sealed class KernelFunctionCallingTests
     public async Task InvokePromptAsync_RequiredFunctionChoice_CallsPluginAndReturnsFinalMessage()
     {
         var builder = Kernel.CreateBuilder();
-        builder.AddGemma4ChatClient(o => HostingModels.Configure(o), serviceId: "gemma");
+        builder.AddGemma4ChatCompletion(o => HostingModels.Configure(o), serviceId: "gemma");
         var plugin = new WeatherPlugin();
         builder.Plugins.AddFromObject(plugin, "weather");
         var kernel = builder.Build();

@@ -14,7 +14,7 @@ public sealed class KernelMediaTests
     public async Task ChatHistory_WithImageContentAndAudioContent_IsAnsweredWithTheMediaCounted()
     {
         var builder = Kernel.CreateBuilder();
-        builder.AddGemma4ChatClient(o =>
+        builder.AddGemma4ChatCompletion(o =>
         {
             HostingModels.Configure(o);
             o.ProjectorPath = TestModels.TestModels.Projector();

@@ -39,12 +39,12 @@ public sealed class KernelRegistrationTests
     }
 
     [Fact]
-    public async Task AddGemma4EmbeddingGenerator_KernelBuilder_RegistersKeyedGeneratorAndTextEmbeddingServiceOverTheChatModel()
+    public async Task AddGemma4TextEmbeddingGeneration_KernelBuilder_RegistersKeyedGeneratorAndTextEmbeddingServiceOverTheChatModel()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(HostingModels.Configuration()).Build();
         var builder = Kernel.CreateBuilder();
-        builder.AddGemma4ChatClient(configuration.GetSection("Gemma4"), serviceId: "gemma");
-        builder.AddGemma4EmbeddingGenerator(configuration.GetSection("Gemma4"), serviceId: "gemma");
+        builder.AddGemma4ChatCompletion(configuration.GetSection("Gemma4"), serviceId: "gemma");
+        builder.AddGemma4TextEmbeddingGeneration(configuration.GetSection("Gemma4"), serviceId: "gemma");
         var kernel = builder.Build();
         using var services = (ServiceProvider)kernel.Services;
 
@@ -59,5 +59,26 @@ public sealed class KernelRegistrationTests
         Assert.Equal(2, vectors.Count);
         Assert.Equal(chatModel!.EmbeddingLength, vectors[0].Length);
         Assert.Equal("gemma4-tiny-test", textEmbeddings.GetModelId());
+    }
+
+    [Fact]
+    public void ObsoleteKernelBuilderNames_RegisterWhatTheNewNamesRegister()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(HostingModels.Configuration()).Build();
+        var renamed = Kernel.CreateBuilder();
+        renamed.AddGemma4ChatCompletion(configuration.GetSection("Gemma4"), serviceId: "gemma");
+        renamed.AddGemma4TextEmbeddingGeneration(o => HostingModels.Configure(o), serviceId: "gemma");
+        var old = Kernel.CreateBuilder();
+#pragma warning disable CS0618 // the 0.1 names, kept as forwarders
+        old.AddGemma4ChatClient(configuration.GetSection("Gemma4"), serviceId: "gemma");
+        old.AddGemma4EmbeddingGenerator(o => HostingModels.Configure(o), serviceId: "gemma");
+#pragma warning restore CS0618
+
+        // The services a kernel resolves under the service id (the HTTP plumbing under them is keyed by generated names).
+        static string[] Registrations(IKernelBuilder b) =>
+            [.. b.Services.Where(d => d.IsKeyedService && Equals(d.ServiceKey, "gemma")).Select(d => $"{d.ServiceType.FullName} key={d.ServiceKey} {d.Lifetime}")];
+        Assert.Contains(Registrations(old), r => r.StartsWith(typeof(IChatCompletionService).FullName + " key=gemma", StringComparison.Ordinal));
+        Assert.Contains(Registrations(old), r => r.StartsWith(typeof(IEmbeddingGenerator<string, Embedding<float>>).FullName + " key=gemma", StringComparison.Ordinal));
+        Assert.Equal(Registrations(renamed), Registrations(old));
     }
 }

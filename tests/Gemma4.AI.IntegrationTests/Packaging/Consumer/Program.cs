@@ -44,7 +44,7 @@ Console.WriteLine($"devices: {string.Join(", ", Gemma4Backends.Devices().Select(
 
 // Semantic Kernel: FunctionChoiceBehavior.Required makes the model call the plugin (grammar-enforced), SK invokes it.
 var builder = Kernel.CreateBuilder();
-builder.AddGemma4ChatClient(Configure, serviceId: "gemma");
+builder.AddGemma4ChatCompletion(Configure, serviceId: "gemma");
 var probe = new ProbePlugin();
 builder.Plugins.AddFromObject(probe, "probe");
 var kernel = builder.Build();
