@@ -185,7 +185,10 @@ internal sealed unsafe class MediaProjector : IDisposable
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            throw new InvalidDataException($"stb_image could not decode the image ({ex.Message}): corrupt or truncated data, or an unsupported variant of the format", ex);
+            // StbImageSharp's reasons are stb_image's terse codes, sometimes padded with NULs or blank: keep what reads.
+            var reason = string.Join(' ', ex.Message.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(w => new string([.. w.Where(c => !char.IsControl(c))])).Where(w => w.Length > 0));
+            throw new InvalidDataException(
+                $"stb_image could not decode the image{(reason.Length > 0 ? $" ({reason})" : string.Empty)}: corrupt or truncated data, or an unsupported variant of the format", ex);
         }
 
         return Bitmap(image.Width, image.Height, image.Data);

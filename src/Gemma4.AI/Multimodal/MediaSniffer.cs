@@ -319,6 +319,40 @@ internal static class MediaSniffer
         return present >= pixelBytes;
     }
 
+    /// <summary>
+    /// WAV data whose header states a longer data chunk than the bytes hold (libmtmd's decoder would fill the rest with
+    /// silence): the reason, else null. Uncompressed BMP and TGA are checked by <see cref="IsComplete(ReadOnlySpan{byte}, MediaFormat, long, long, out string)"/>;
+    /// a cut JPEG, GIF, MP3 or FLAC states no total length and decodes up to the cut, as in browsers and players.
+    /// </summary>
+    /// <param name="data">The bytes, of a format <see cref="Detect"/> found.</param>
+    /// <param name="format">The format.</param>
+    public static string? FindTruncation(ReadOnlySpan<byte> data, MediaFormat format)
+    {
+        if (format != MediaFormat.Wav)
+        {
+            return null;
+        }
+
+        // RIFF chunks after "RIFF" size "WAVE"; each is padded to an even length.
+        for (long offset = 12; offset + 8 <= data.Length;)
+        {
+            var size = BinaryPrimitives.ReadUInt32LittleEndian(data[(int)(offset + 4)..]);
+            if (data.Slice((int)offset, 4).SequenceEqual("data"u8))
+            {
+                // 0 and 0xFFFFFFFF: written while streaming, length unknown; the decoder reads to the end.
+                var expected = offset + 8 + size;
+                return size is not (0 or uint.MaxValue) && data.Length < expected
+                    ? string.Create(CultureInfo.InvariantCulture,
+                        $"the WAV data is truncated: its header describes {expected:N0} bytes with the samples, but there are {data.Length:N0}")
+                    : null;
+            }
+
+            offset += 8 + size + (size & 1);
+        }
+
+        return null;
+    }
+
     // MPEG audio frame header: 11-bit sync, a version other than reserved, layer I-III, a real bitrate and sample rate.
     private static bool IsMpegAudioFrame(ReadOnlySpan<byte> data) =>
         data.Length >= 4 && data[0] == 0xFF && (data[1] & 0xE0) == 0xE0

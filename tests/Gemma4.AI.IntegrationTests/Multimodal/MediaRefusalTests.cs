@@ -35,7 +35,8 @@ public sealed class MediaRefusalTests(MediaModel fixture) : IClassFixture<MediaM
         { "corrupt-jpeg", "image/jpeg", "cannot be used: stb_image could not decode the image" },
         { "truncated-header-png", "image/png", "the PNG header (IHDR) is missing or truncated" },
         { "jpeg-no-frame", "image/jpeg", "the JPEG data has no frame header (SOF)" },
-        { "ascii-pgm", "image/x-portable-graymap", "only binary PGM/PPM (P5/P6) images are supported, not P2" },
+        { "truncated-bmp-8bit", "image/bmp", "the BMP pixel data is truncated" },
+        { "truncated-wav-data", "audio/wav", "cannot be used: the WAV data is truncated: its header describes 32,044 bytes with the samples, but there are 16,022" },
         { "truncated-wav", "audio/wav", "cannot be used" },
         { "silent-wav", "audio/wav", "cannot be used: Unable to read WAV audio file from buffer" },
 
@@ -72,11 +73,12 @@ public sealed class MediaRefusalTests(MediaModel fixture) : IClassFixture<MediaM
             new(ChatRole.User, [new TextContent("Look:"), new DataContent(Bad(kind), mediaType)]),
         ];
 
-        var e = Assert.ThrowsAny<ArgumentException>(() => client.GetStreamingResponseAsync(messages, Greedy));
+        var e = Assert.Throws<Gemma4MediaException>(() => client.GetStreamingResponseAsync(messages, Greedy));
 
         Assert.Contains($"Message 2 (user) content 1: the '{mediaType}' data", e.Message, StringComparison.Ordinal);
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
         Assert.Equal("messages", e.ParamName);
+        Assert.Equal((2, 1, mediaType), (e.MessageIndex, e.ContentIndex, e.MediaType));
 
         // The same model answers the next request, with a good image.
         var ok = await client.GetResponseAsync([new ChatMessage(ChatRole.User, [new DataContent(TestMedia.Png(64, 64), "image/png")])], Greedy);
@@ -164,6 +166,22 @@ public sealed class MediaRefusalTests(MediaModel fixture) : IClassFixture<MediaM
     }
 
     [Fact]
+    public async Task FormatsWithoutAStatedLength_DecodeUpToTheCut_AndAStreamedWavIsTaken()
+    {
+        // A WAV written while streaming states no data length (0xFFFFFFFF); a cut JPEG, MP3 or FLAC states none at all.
+        using var client = new Gemma4ChatClient(fixture.Model);
+        var streamed = TestMedia.Wav(2);
+        BitConverter.TryWriteBytes(streamed.AsSpan(40), uint.MaxValue);
+        var jpeg = TestMedia.Jpeg(320, 240);
+
+        var audio = await client.GetResponseAsync([new ChatMessage(ChatRole.User, [new DataContent(streamed, "audio/wav")])], Greedy);
+        var image = await client.GetResponseAsync([new ChatMessage(ChatRole.User, [new DataContent(jpeg.AsMemory(0, jpeg.Length / 2), "image/jpeg")])], Greedy);
+
+        Assert.Equal(50, audio.Usage!.AdditionalCounts![UsageKeys.InputAudioTokens]);
+        Assert.Equal(48, image.Usage!.AdditionalCounts![UsageKeys.InputImageTokens]);
+    }
+
+    [Fact]
     public async Task DataUriInUriContent_IsTakenLikeDataContent()
     {
         using var client = new Gemma4ChatClient(fixture.Model);
@@ -236,7 +254,8 @@ public sealed class MediaRefusalTests(MediaModel fixture) : IClassFixture<MediaM
             "corrupt-jpeg" => TwelveBitJpeg(TestMedia.Jpeg(64, 64)),
             "truncated-header-png" => png.AsSpan(0, 14).ToArray(),
             "jpeg-no-frame" => [0xFF, 0xD8, 0xFF, 0xDA, 0, 8, 1, 1, 0, 0, 63, 0, 0xFF, 0xD9],
-            "ascii-pgm" => "P2\n2 2\n255\n0 1 2 3\n"u8.ToArray(),
+            "truncated-bmp-8bit" => Bmp8Bit(64, 48)[..1000],
+            "truncated-wav-data" => TestMedia.Wav(1).AsSpan(0, 16022).ToArray(),
             "truncated-wav" => TestMedia.Wav(1).AsSpan(0, 30).ToArray(),
             "silent-wav" => TestMedia.Wav(0),
             "one-sample-wav" => TestMedia.Wav(1.0 / 16000),
@@ -311,6 +330,28 @@ public sealed class MediaRefusalTests(MediaModel fixture) : IClassFixture<MediaM
         info[13] = (byte)((info[13] & 0xF0) | (int)(samples >> 32));
         BinaryPrimitives.WriteUInt32BigEndian(info[14..], (uint)samples);
         return flac;
+    }
+
+    /// <summary>An uncompressed 8-bit paletted BMP (rows padded to 4 bytes), grey ramp.</summary>
+    private static byte[] Bmp8Bit(int width, int height)
+    {
+        var row = (width + 3) & ~3;
+        const int offset = 14 + 40 + 1024;
+        var bmp = new byte[offset + (row * height)];
+        "BM"u8.CopyTo(bmp);
+        BitConverter.TryWriteBytes(bmp.AsSpan(2), bmp.Length);
+        BitConverter.TryWriteBytes(bmp.AsSpan(10), offset);
+        BitConverter.TryWriteBytes(bmp.AsSpan(14), 40);
+        BitConverter.TryWriteBytes(bmp.AsSpan(18), width);
+        BitConverter.TryWriteBytes(bmp.AsSpan(22), height);
+        BitConverter.TryWriteBytes(bmp.AsSpan(26), (short)1);
+        BitConverter.TryWriteBytes(bmp.AsSpan(28), (short)8);
+        for (var i = 0; i < 256; i++)
+        {
+            bmp.AsSpan(54 + (i * 4), 3).Fill((byte)i);
+        }
+
+        return bmp;
     }
 
     private static byte[] BmpClaiming(int width, int height)
