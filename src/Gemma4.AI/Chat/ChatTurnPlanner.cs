@@ -116,8 +116,9 @@ internal static partial class ChatTurnPlanner
         return (prompt, tokens, tokenizer.LastMedia);
     }
 
-    // The model's output is always valid UTF-16: a stop sequence with a lone surrogate could never match.
-    private static string[] CheckStopSequences(IList<string> stopSequences)
+    /// <summary>The stop sequences as an array; the model's output is always valid UTF-16, so one with a lone surrogate could never match (also checked by the remote client).</summary>
+    /// <exception cref="ArgumentException">A stop sequence holds a lone surrogate; the message gives its index.</exception>
+    internal static string[] CheckStopSequences(IList<string> stopSequences)
     {
         for (var i = 0; i < stopSequences.Count; i++)
         {

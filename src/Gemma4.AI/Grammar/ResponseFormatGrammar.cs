@@ -27,6 +27,19 @@ internal static class ResponseFormatGrammar
         return new GrammarConstraint(grammar.Build(ThoughtRules.Prefix(grammar, options.Thought) + value));
     }
 
+    /// <summary>Refuses a ResponseFormat schema that holds a lone surrogate (also checked by the remote client).</summary>
+    /// <exception cref="ArgumentException">A key or string of the schema holds a lone surrogate; the message gives its JSON pointer.</exception>
+    public static void CheckSchema(JsonElement schema)
+    {
+        if (Formatting.Utf16.FindLoneSurrogate(schema) is { } pointer)
+        {
+            throw new ArgumentException(
+                $"ChatOptions.ResponseFormat's JSON schema has a lone surrogate (half of a UTF-16 character) at {JsonPointer.Display(pointer)}: "
+                + "keys, enum values and constants must be valid Unicode to be written and matched.",
+                nameof(schema));
+        }
+    }
+
     /// <summary>Adds the rules for the JSON answer and returns the rule of its value.</summary>
     /// <exception cref="ArgumentException">A key or string of the schema holds a lone surrogate.</exception>
     public static string AddValue(GbnfGrammarBuilder grammar, JsonElement? schema, int? maxStringLength = null)
@@ -36,14 +49,7 @@ internal static class ResponseFormatGrammar
             return JsonSyntax.WithStringLimit(maxStringLength).AnyObject(grammar);
         }
 
-        if (Formatting.Utf16.FindLoneSurrogate(s) is { } pointer)
-        {
-            throw new ArgumentException(
-                $"ChatOptions.ResponseFormat's JSON schema has a lone surrogate (half of a UTF-16 character) at {JsonPointer.Display(pointer)}: "
-                + "keys, enum values and constants must be valid Unicode to be written and matched.",
-                nameof(schema));
-        }
-
+        CheckSchema(s);
         return new SchemaConverter(grammar, JsonSyntax.WithStringLimit(maxStringLength), s, "schema").Convert();
     }
 }

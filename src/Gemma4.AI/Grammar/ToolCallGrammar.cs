@@ -85,7 +85,10 @@ internal static class ToolCallGrammar
         return allowMultipleCalls ? call + "+" : call;
     }
 
-    private static List<AIFunctionDeclaration> Select(IReadOnlyList<AIFunctionDeclaration> tools, ChatToolMode? mode)
+    /// <summary>The functions <paramref name="mode"/> lets the model call (also checked by the remote client).</summary>
+    /// <exception cref="ArgumentException">RequireSpecific names an undeclared function, a function is declared twice, or a
+    /// required mode has no function.</exception>
+    internal static List<AIFunctionDeclaration> Select(IReadOnlyList<AIFunctionDeclaration> tools, ChatToolMode? mode)
     {
         var duplicate = tools.GroupBy(t => t.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)

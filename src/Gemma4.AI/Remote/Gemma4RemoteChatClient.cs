@@ -25,7 +25,8 @@ namespace Gemma4.AI;
 /// <see cref="JsonObject"/> from RawRepresentationFactory is the body to start from: its fields win, so engine-only
 /// settings go there. ChatOptions.AdditionalProperties are not sent.</para>
 /// <para>Answers: text, reasoning, whole <see cref="FunctionCallContent"/>s (streamed fragments joined), finish reason
-/// (ToolCalls when calls came back), usage with cached tokens, model id, response id and creation time. Gemma 4 markup
+/// (ToolCalls when calls came back; Length when the token limit cut the output, and a call it cut is then a plain
+/// <see cref="AIContent"/> holding the raw call, never a <see cref="FunctionCallContent"/>), usage with cached tokens, model id, response id and creation time. Gemma 4 markup
 /// that an engine without its parsers leaves in the text is parsed with <see cref="Parsing.Gemma4OutputParser"/> and logged as
 /// a misconfiguration. Engine errors are <see cref="Gemma4RemoteException"/>s naming the engine, endpoint and status.</para>
 /// <para>Not supported remotely (rejected with <see cref="NotSupportedException"/>): per-request LoRA adapters (use a
@@ -110,7 +111,7 @@ public sealed class Gemma4RemoteChatClient : IChatClient
             AddUpdate(updates, turn, contents, chunk, options);
         }
 
-        updates.Add(Finish(turn, contents, options, raw));
+        updates.Add(Finish(turn, contents, options, request.Generation.MaxOutputTokens, raw));
         var result = updates.ToChatResponse();
         result.RawRepresentation = raw;
         return result;
@@ -163,7 +164,7 @@ public sealed class Gemma4RemoteChatClient : IChatClient
             pending.Clear();
         }
 
-        yield return Finish(turn, contents, options, raw: null);
+        yield return Finish(turn, contents, options, request.Generation.MaxOutputTokens, raw: null);
     }
 
     private async ValueTask<RemoteChatRequest> PrepareAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, bool stream, CancellationToken cancellationToken)
@@ -193,9 +194,79 @@ public sealed class Gemma4RemoteChatClient : IChatClient
                 $"Gemma4GenerationOptions.Grammar (GBNF) is only understood by llama-server, not {_connection.Dialect.DisplayName}; use ChatOptions.ResponseFormat with a JSON schema.");
         }
 
+        Check(list, options, generation);
         var body = raw is JsonObject seed ? (JsonObject)seed.DeepClone() : [];
         var model = options?.ModelId ?? await _connection.GetModelAsync(cancellationToken).ConfigureAwait(false);
         return new RemoteChatRequest(list, options, generation, body, model, stream, _preserveThinking);
+    }
+
+    // What the in-process client refuses is refused here too, before anything is sent (docs/contracts.md): the engine's
+    // model writes the same call syntax and its output is valid Unicode as well.
+    private static void Check(IReadOnlyList<ChatMessage> messages, ChatOptions? options, Gemma4GenerationOptions generation)
+    {
+        for (var i = 0; i < messages.Count; i++)
+        {
+            if (messages[i] is null)
+            {
+                throw new ArgumentException($"The message list contains a null message at index {i}.", nameof(messages));
+            }
+
+            foreach (var content in messages[i].Contents)
+            {
+                if (content is FunctionCallContent { Arguments: { } arguments } call)
+                {
+                    foreach (var (name, value) in arguments)
+                    {
+                        ThrowIfTooDeep(value, $"argument '{name}' of function call '{call.Name}'");
+                    }
+                }
+                else if (content is FunctionResultContent result)
+                {
+                    ThrowIfTooDeep(result.Result, $"the result of function call '{result.CallId}'");
+                }
+            }
+        }
+
+        foreach (var function in options?.Tools?.OfType<AIFunctionDeclaration>() ?? [])
+        {
+            ThrowIfTooDeep(function.JsonSchema, $"the JSON schema of tool '{function.Name}'");
+        }
+
+        if (options?.ResponseFormat is ChatResponseFormatJson { Schema: { } format })
+        {
+            ThrowIfTooDeep(format, "ChatOptions.ResponseFormat's JSON schema");
+        }
+
+        if (options?.Tools is { Count: > 0 } tools && options.ToolMode is not NoneChatToolMode)
+        {
+            Formatting.Gemma4ToolName.Validate(tools);
+        }
+
+        // A required call needs a function to call: the one named must be declared (Ollama, which has no tool_choice,
+        // would otherwise be sent no tool at all), and RequireAny needs at least one (otherwise no tools are sent).
+        if (options?.ToolMode is RequiredChatToolMode)
+        {
+            Grammar.ToolCallGrammar.Select([.. options.Tools?.OfType<AIFunctionDeclaration>() ?? []], options.ToolMode);
+        }
+
+        if (generation.StopSequences is { Count: > 0 } stops)
+        {
+            ChatTurnPlanner.CheckStopSequences(stops);
+        }
+
+        if (options?.ResponseFormat is ChatResponseFormatJson { Schema: { } schema })
+        {
+            Grammar.ResponseFormatGrammar.CheckSchema(schema);
+        }
+    }
+
+    // JSON nested deeper than the in-process client takes is refused as there (docs/contracts.md "Deeply nested JSON").
+    private static void ThrowIfTooDeep(object? value, string what)
+    {
+        if (value is JsonElement element && RemoteJson.NestsDeeperThan(element, RemoteJson.MaxValueDepth))
+        {
+            throw new NotSupportedException($"{what} cannot be sent: it is nested more than {RemoteJson.MaxValueDepth} levels deep.");
+        }
     }
 
     private void ThrowIfError(JsonElement chunk)
@@ -224,10 +295,14 @@ public sealed class Gemma4RemoteChatClient : IChatClient
     }
 
     // The last update: text the parser held back, the joined tool calls, the finish reason and the usage.
-    private ChatResponseUpdate Finish(RemoteTurn turn, List<AIContent> contents, ChatOptions? options, object? raw)
+    private ChatResponseUpdate Finish(RemoteTurn turn, List<AIContent> contents, ChatOptions? options, int? maxOutputTokens, object? raw)
     {
         turn.Content.Complete(contents);
-        contents.AddRange(turn.ToolCalls.Complete());
+
+        // A call the token limit cut is not run, and the answer finishes with Length. The engine says the limit was
+        // reached, or (vLLM says "tool_calls" even then) it wrote as many tokens as were allowed.
+        var allTokensUsed = maxOutputTokens is { } max && turn.Usage?.OutputTokenCount >= max;
+        var callCut = turn.ToolCalls.Complete(RemoteFinishReasons.IsLength(turn.FinishReason), allTokensUsed, contents);
         if (options?.Reasoning?.Output == ReasoningOutput.None)
         {
             contents.RemoveAll(static c => c is TextReasoningContent);
@@ -245,7 +320,7 @@ public sealed class Gemma4RemoteChatClient : IChatClient
         }
 
         var update = NewUpdate(turn, [.. contents], raw);
-        update.FinishReason = RemoteFinishReasons.From(turn.FinishReason, hadCalls);
+        update.FinishReason = callCut ? ChatFinishReason.Length : RemoteFinishReasons.From(turn.FinishReason, hadCalls);
         contents.Clear();
         return update;
     }

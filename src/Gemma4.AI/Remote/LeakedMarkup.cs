@@ -50,6 +50,11 @@ internal sealed class LeakedMarkup
                 case TextReasoningContent or FunctionCallContent:
                     Found = true;
                     break;
+                case { RawRepresentation: string cut }:
+                    // A call the output cut off (the engine's parser leaves an unclosed call in the text, as vLLM does
+                    // when max_tokens ends it): not a sign of a misconfigured engine.
+                    _charsOut += cut.Length;
+                    break;
             }
 
             output.Add(content);

@@ -44,8 +44,21 @@ internal sealed class LlamaServerDialect : OpenAIChatDialect
     public override async Task<RemoteServerInfo> ProbeAsync(RemoteTransport transport, string? model, CancellationToken cancellationToken)
     {
         var info = await base.ProbeAsync(transport, model, cancellationToken).ConfigureAwait(false);
-        using var response = await transport.SendAsync("../props", body: null, stream: false, cancellationToken).ConfigureAwait(false);
-        using var props = RemoteJson.ParseBody(response.Content, this, transport.BaseAddress);
+
+        // /props only adds a warning: a gateway that exposes just /v1 (or a body that is not llama-server's) must not
+        // fail a start-up whose model /v1/models has just listed.
+        JsonDocument props;
+        try
+        {
+            using var response = await transport.SendAsync("../props", body: null, stream: false, cancellationToken).ConfigureAwait(false);
+            props = RemoteJson.ParseBody(response.Content, this, transport.BaseAddress);
+        }
+        catch (Gemma4RemoteException ex)
+        {
+            return info with { Description = info.Description + $"; its chat template was not checked ({ex.Message})" };
+        }
+
+        using var _ = props;
         var template = props.RootElement.String("chat_template") ?? string.Empty;
         var build = props.RootElement.String("build_info");
         var gemma = template.Contains("<|turn>", StringComparison.Ordinal);

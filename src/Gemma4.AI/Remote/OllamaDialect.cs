@@ -276,8 +276,13 @@ internal sealed class OllamaDialect : RemoteDialect
             }
             else if (content is UriContent or DataContent)
             {
-                _ = RemoteHistory.MediaKind(content); // throws for types no engine takes
-                throw new NotSupportedException($"Ollama takes images as base64 data only; '{content}' cannot be sent (download it into a DataContent).");
+                // MediaKind throws for types no engine takes; Ollama takes no audio and no image by address.
+                throw new NotSupportedException((RemoteHistory.MediaKind(content), content) switch
+                {
+                    ("image", UriContent uri) => $"Ollama takes images as base64 data only; the image at {uri.Uri} cannot be sent: download it into a DataContent.",
+                    (_, UriContent uri) => $"Ollama's /api/chat takes no audio ({uri.MediaType} at {uri.Uri}), only images; send audio to llama-server (with --mmproj) or vLLM.",
+                    _ => $"Ollama's /api/chat takes no audio ({((DataContent)content).MediaType}), only images; send audio to llama-server (with --mmproj) or vLLM.",
+                });
             }
         }
 

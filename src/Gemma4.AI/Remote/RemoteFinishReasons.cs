@@ -12,7 +12,7 @@ internal static class RemoteFinishReasons
     /// </remarks>
     public static ChatFinishReason? From(string? wire, bool hadToolCalls) => wire switch
     {
-        "length" or "max_tokens" => ChatFinishReason.Length,
+        _ when IsLength(wire) => ChatFinishReason.Length,
         _ when hadToolCalls => ChatFinishReason.ToolCalls,
         null or "" => null,
         "stop" or "eos" or "end_turn" or "stop_sequence" => ChatFinishReason.Stop,
@@ -20,4 +20,7 @@ internal static class RemoteFinishReasons
         "content_filter" => ChatFinishReason.ContentFilter,
         _ => new ChatFinishReason(wire),
     };
+
+    /// <summary>Whether the engine says the token limit ended the output.</summary>
+    public static bool IsLength(string? wire) => wire is "length" or "max_tokens";
 }

@@ -25,7 +25,7 @@ internal static class RemoteHistory
         var lastUser = LastUserIndex(messages);
         for (var i = 0; i < messages.Count; i++)
         {
-            var message = messages[i] ?? throw new ArgumentException("The message list contains a null message.", nameof(messages));
+            var message = messages[i] ?? throw new ArgumentException($"The message list contains a null message at index {i}.", nameof(messages));
             if (message.Role == ChatRole.Tool)
             {
                 var any = false;
@@ -90,7 +90,9 @@ internal static class RemoteHistory
         {
             null => "null",
             string s => s,
-            JsonElement { ValueKind: JsonValueKind.String } s => s.GetString()!,
+            // GetString throws on an escaped lone surrogate (what FunctionInvokingChatClient hands back for a string
+            // holding one): keep it, for the JSON writer to send as U+FFFD, as in-process.
+            JsonElement { ValueKind: JsonValueKind.String } s => Formatting.Utf16.GetString(s),
             _ => JsonSerializer.Serialize(value, RemoteJson.WriteOptions.GetTypeInfo(value.GetType())),
         };
     }
@@ -135,6 +137,7 @@ internal static class RemoteHistory
         {
             "mpeg" or "mp3" => "mp3",
             "x-wav" or "wave" or "vnd.wave" => "wav",
+            "x-flac" => "flac",
             _ => subtype,
         };
     }

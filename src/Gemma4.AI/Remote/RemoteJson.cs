@@ -7,8 +7,15 @@ namespace Gemma4.AI.Remote;
 /// <summary>Lenient reading of engine JSON (fields missing, null, or of another type than documented) and strict writing.</summary>
 internal static class RemoteJson
 {
+    /// <summary>The deepest JSON value (schema, argument, result) sent, as in-process: <see cref="Formatting.TemplateValueConverter.MaxDepth"/>.</summary>
+    public const int MaxValueDepth = Formatting.TemplateValueConverter.MaxDepth;
+
+    // Room for such a value inside the request's own levels (body, tools, function, parameters…); System.Text.Json's
+    // default of 64 refused values the in-process client takes.
+    private const int MaxDocumentDepth = 2 * MaxValueDepth;
+
     /// <summary>How request bodies are written: compact, nulls kept only where set explicitly.</summary>
-    public static readonly JsonSerializerOptions WriteOptions = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+    public static readonly JsonSerializerOptions WriteOptions = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false, MaxDepth = MaxDocumentDepth };
 
     /// <summary>The property's value when it is an object; default otherwise.</summary>
     public static bool TryObject(this JsonElement element, string name, out JsonElement value)
@@ -44,7 +51,8 @@ internal static class RemoteJson
 
         return value.ValueKind switch
         {
-            JsonValueKind.String => value.GetString(),
+            // An escaped lone surrogate ("\ud800"), which GetString throws on, comes back as U+FFFD: output is valid Unicode.
+            JsonValueKind.String => Formatting.Utf16.ReplaceLoneSurrogates(Formatting.Utf16.GetString(value)),
             JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
             _ => null,
         };
@@ -93,9 +101,27 @@ internal static class RemoteJson
     {
         null => null,
         JsonNode node => node.DeepClone(),
-        JsonElement element => JsonNode.Parse(element.GetRawText()),
+        JsonElement element => JsonNode.Parse(element.GetRawText(), documentOptions: new JsonDocumentOptions { MaxDepth = MaxDocumentDepth }),
         _ => JsonSerializer.SerializeToNode(value, WriteOptions.GetTypeInfo(value.GetType())),
     };
+
+    /// <summary>Whether <paramref name="element"/> nests more than <paramref name="levels"/> arrays and objects (walked no deeper than that).</summary>
+    public static bool NestsDeeperThan(JsonElement element, int levels)
+    {
+        if (element.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))
+        {
+            return false;
+        }
+
+        if (levels == 0)
+        {
+            return true;
+        }
+
+        return element.ValueKind == JsonValueKind.Object
+            ? element.EnumerateObject().Any(p => NestsDeeperThan(p.Value, levels - 1))
+            : element.EnumerateArray().Any(e => NestsDeeperThan(e, levels - 1));
+    }
 
     /// <summary>Sets <paramref name="name"/> unless the body already has it (a caller's raw body wins) or the value is unset.</summary>
     public static void AddIfSet<T>(JsonObject body, string name, T? value)

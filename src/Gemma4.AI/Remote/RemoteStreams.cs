@@ -1,13 +1,13 @@
 using System.ClientModel.Primitives;
-using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 
 namespace Gemma4.AI.Remote;
 
 /// <summary>
 /// Reads a streamed response into JSON chunks: server-sent events (<c>data:</c> lines, ending at <c>[DONE]</c> or at the
-/// end of the body) or NDJSON lines. A body that is not a stream at all (an engine that ignored <c>stream: true</c>) is
+/// end of the body; an <c>error:</c> field is an error chunk) or NDJSON lines. A body that is not a stream at all (an engine that ignored <c>stream: true</c>) is
 /// read as one chunk. Chunks that are not JSON are skipped; a broken connection or a read that times out throws
 /// <see cref="Gemma4RemoteException"/>.
 /// </summary>
@@ -24,9 +24,11 @@ internal static class RemoteStreams
     {
         var contentType = response.Headers.TryGetValue("Content-Type", out var type) ? type ?? string.Empty : string.Empty;
         var stream = response.ContentStream ?? Stream.Null;
-        var source = contentType.Contains("event-stream", StringComparison.OrdinalIgnoreCase) ? Events(stream, cancellationToken)
-            : contentType.Contains("ndjson", StringComparison.OrdinalIgnoreCase) || (streamed && transport.Dialect.StreamsNdjson) ? Lines(stream, cancellationToken)
-            : Whole(stream, cancellationToken);
+        var lines = contentType.Contains("event-stream", StringComparison.OrdinalIgnoreCase)
+            || contentType.Contains("ndjson", StringComparison.OrdinalIgnoreCase)
+            || (streamed && transport.Dialect.StreamsNdjson);
+        using var reader = lines ? new StreamReader(stream) : null;
+        var source = reader is not null ? Events(reader, cancellationToken) : Whole(stream, cancellationToken);
 
         await using var chunks = source.GetAsyncEnumerator(cancellationToken);
         var count = 0;
@@ -78,30 +80,53 @@ internal static class RemoteStreams
         }
     }
 
-    private static async IAsyncEnumerable<string> Events(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
+    // One reader for both stream formats, line by line: server-sent events ("data:" lines up to a blank line, comments
+    // and other fields skipped) and NDJSON (a bare JSON line). SseParser is not used because it drops the "error:"
+    // field that llama-server builds before the tools/server refactor wrote a mid-stream error in.
+    private static async IAsyncEnumerable<string> Events(TextReader reader, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var item in SseParser.Create(stream).EnumerateAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (item.Data.AsSpan().Trim().SequenceEqual("[DONE]"))
-            {
-                yield break;
-            }
-
-            yield return item.Data;
-        }
-    }
-
-    private static async IAsyncEnumerable<string> Lines(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        using var reader = new StreamReader(stream);
+        StringBuilder? data = null;
         while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
         {
-            if (Line(line) is not { } text)
+            if (FieldValue(line, "data") is { } value)
             {
-                yield break;
+                data ??= new StringBuilder(value.Length);
+                data.Append(data.Length > 0 ? "\n" : string.Empty).Append(value);
+                continue;
             }
 
-            yield return text;
+            if (line.Length > 0 && (line[0] == ':' || FieldValue(line, "event") is not null || FieldValue(line, "id") is not null || FieldValue(line, "retry") is not null))
+            {
+                continue;
+            }
+
+            // A blank line ends the event being collected; so does an "error:" field or an NDJSON line, which are chunks too.
+            var pending = Flush(ref data);
+            var chunk = line.Length == 0 ? null : FieldValue(line, "error") is { } error ? ErrorChunk(error) : line;
+            if (pending is not null)
+            {
+                if (IsDone(pending))
+                {
+                    yield break;
+                }
+
+                yield return pending;
+            }
+
+            if (chunk is not null)
+            {
+                if (IsDone(chunk))
+                {
+                    yield break;
+                }
+
+                yield return chunk;
+            }
+        }
+
+        if (Flush(ref data) is { } last && !IsDone(last))
+        {
+            yield return last;
         }
     }
 
@@ -116,21 +141,34 @@ internal static class RemoteStreams
             yield break;
         }
 
-        foreach (var line in text.Split('\n'))
+        await foreach (var chunk in Events(new StringReader(text), cancellationToken).ConfigureAwait(false))
         {
-            if (Line(line) is not { } data)
-            {
-                yield break;
-            }
-
-            yield return data;
+            yield return chunk;
         }
     }
 
-    // A line's data (an SSE "data:" prefix tolerated); null at [DONE].
-    private static string? Line(string line)
+    // The value of an SSE field ("data: x" or "data:x"; one space after the colon is not part of it); null for other lines.
+    private static string? FieldValue(string line, string name)
     {
-        var text = line.StartsWith("data:", StringComparison.Ordinal) ? line[5..] : line;
-        return text.AsSpan().Trim().SequenceEqual("[DONE]") ? null : text;
+        if (line.Length <= name.Length || line[name.Length] != ':' || !line.StartsWith(name, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var start = name.Length + 1;
+        return line.Length > start && line[start] == ' ' ? line[(start + 1)..] : line[start..];
     }
+
+    private static string? Flush(ref StringBuilder? data)
+    {
+        var text = data?.ToString();
+        data = null;
+        return text;
+    }
+
+    private static bool IsDone(string data) => data.AsSpan().Trim().SequenceEqual("[DONE]");
+
+    // An "error:" field's value as the error chunk the client recognises: {"error": value}.
+    private static string ErrorChunk(string value) =>
+        "{\"error\":" + (Parse(value) is not null ? value : JsonSerializer.Serialize(value, RemoteJson.WriteOptions.GetTypeInfo(typeof(string)))) + "}";
 }

@@ -88,6 +88,33 @@ public sealed class RemoteMappingTests
         Assert.Contains("application/pdf", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("audio/wav", null, "takes no audio (audio/wav)")]
+    [InlineData("audio/mpeg", "https://example.com/a.mp3", "takes no audio (audio/mpeg at https://example.com/a.mp3)")]
+    [InlineData("image/png", "https://example.com/a.png", "the image at https://example.com/a.png cannot be sent")]
+    public void ToChatRequest_OllamaMediaItCannotTake_ThrowsSayingWhatAndWhy(string mediaType, string? uri, string expected)
+    {
+        AIContent media = uri is null ? new DataContent(new byte[] { 1, 2 }, mediaType) : new UriContent(uri, mediaType);
+        ChatMessage[] messages = [new(ChatRole.User, [new TextContent("What is this?"), media])];
+
+        var ex = Assert.Throws<NotSupportedException>(() => Request(Gemma4RemoteEngine.Ollama, messages));
+
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToChatRequest_Audio_OpenAIInputAudioPart()
+    {
+        ChatMessage[] messages = [new(ChatRole.User, [new DataContent(new byte[] { 1, 2, 3 }, "audio/wav"), new TextContent("Transcribe.")])];
+
+        var parts = Request(Gemma4RemoteEngine.LlamaServer, messages)["messages"]![0]!["content"]!.AsArray();
+
+        Assert.Equal("input_audio", parts[0]!["type"]!.GetValue<string>());
+        Assert.Equal("AQID", parts[0]!["input_audio"]!["data"]!.GetValue<string>());
+        Assert.Equal("wav", parts[0]!["input_audio"]!["format"]!.GetValue<string>());
+        Assert.Equal("Transcribe.", parts[1]!["text"]!.GetValue<string>());
+    }
+
     [Fact]
     public void ToChatRequest_BodyFromRawRepresentationFactory_ItsFieldsWin()
     {
@@ -158,13 +185,65 @@ public sealed class RemoteMappingTests
     public void StreamedToolCalls_BadArguments_CallCarriesTheErrorInsteadOfThrowing()
     {
         var calls = new StreamedToolCalls();
-        using var json = JsonDocument.Parse("""[{"index":0,"id":"c","function":{"name":"f","arguments":"{\"a\": "}}]""");
+        using var json = JsonDocument.Parse("""[{"index":0,"id":"c","function":{"name":"f","arguments":"{a: 1}"}}]""");
 
         calls.Add(json.RootElement);
-        var call = Assert.Single(calls.Complete());
+        var output = new List<AIContent>();
+        var cut = calls.Complete(lengthReported: false, allTokensUsed: false, output);
 
+        var call = Assert.IsType<FunctionCallContent>(Assert.Single(output));
+        Assert.False(cut);
         Assert.Equal("f", call.Name);
         Assert.NotNull(call.Exception);
+    }
+
+    [Theory]
+    [InlineData("{\"location\": \"Pa", true)]
+    [InlineData("{\"a\": 1", true)]
+    [InlineData("{\"a\": [1, 2", true)]
+    [InlineData("{", true)]
+    [InlineData("{\"a\": 1}", false)]
+    [InlineData("{\"a\": {\"b\": [true]}}\n", false)]
+    [InlineData("", false)]
+    [InlineData("{\"a\": }", false)] // malformed, not cut: the call carries the parse error
+    [InlineData("null", false)] // what a server may send for a function without parameters
+    [InlineData("\"{\\\"a\\\": 1}\"", false)] // arguments encoded twice: a whole value, so a call (carrying the error), not a cut
+    [InlineData("\"{\\\"a\\\": 1", true)]
+    public void IsUnfinishedJson_TellsACutCallFromAFinishedOrMalformedOne(string arguments, bool unfinished) =>
+        Assert.Equal(unfinished, StreamedToolCalls.IsUnfinishedJson(arguments));
+
+    [Fact]
+    public void StreamedToolCalls_LastCallCutByTheLimit_IsNotACall_EarlierCallsAre()
+    {
+        var calls = new StreamedToolCalls();
+        using var json = JsonDocument.Parse("""[{"index":0,"id":"a","function":{"name":"f","arguments":"{}"}},{"index":1,"id":"b","function":{"name":"g","arguments":"{\"x\": 1}"}}]""");
+        calls.Add(json.RootElement);
+        var output = new List<AIContent>();
+
+        var cut = calls.Complete(lengthReported: true, allTokensUsed: false, output);
+
+        Assert.True(cut);
+        Assert.Equal("f", Assert.IsType<FunctionCallContent>(output[0]).Name);
+        Assert.IsNotType<FunctionCallContent>(output[1]);
+        Assert.Contains("\"name\":\"g\"", Assert.IsType<string>(output[1].RawRepresentation), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("", true)] // vLLM streamed the name, then the limit cut the call before any argument
+    [InlineData("  ", true)]
+    [InlineData("{}", false)] // closed at the very last token allowed: a call
+    [InlineData("{\"x\": 1}", false)]
+    public void StreamedToolCalls_AllTokensUsedWithoutALengthReason_OnlyACallWithoutArgumentsIsCut(string arguments, bool cut)
+    {
+        var calls = new StreamedToolCalls();
+        var fragment = new JsonObject { ["index"] = 0, ["id"] = "a", ["function"] = new JsonObject { ["name"] = "f", ["arguments"] = arguments } };
+        using var json = JsonDocument.Parse(new JsonArray(fragment).ToJsonString());
+        calls.Add(json.RootElement);
+        var output = new List<AIContent>();
+
+        Assert.Equal(cut, calls.Complete(lengthReported: false, allTokensUsed: true, output));
+
+        Assert.Equal(cut, Assert.Single(output) is not FunctionCallContent);
     }
 
     [Theory]

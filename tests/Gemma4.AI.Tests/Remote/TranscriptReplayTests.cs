@@ -24,6 +24,11 @@ public sealed class TranscriptReplayTests
 
         Assert.True(outcome.ServerFailures.Count == 0, $"{t.Path}: the engine would not have accepted what the client sent:\n  " + string.Join("\n  ", outcome.ServerFailures));
         var expect = t.Expect;
+        if (expect["updates"]?.GetValue<int>() is { } delivered)
+        {
+            Assert.True(delivered == outcome.Updates.Count, $"{t.Path}: {outcome.Updates.Count} update(s) reached the caller; expected {delivered}.");
+        }
+
         if (expect["error"] is JsonObject error)
         {
             AssertError(t, error, outcome.Error);
@@ -83,6 +88,17 @@ public sealed class TranscriptReplayTests
 
                 var arguments = JsonSerializer.SerializeToNode(actual[i].Arguments, AIJsonUtilities.DefaultOptions);
                 Assert.True(JsonNode.DeepEquals(calls[i]!["arguments"], arguments), $"{t.Path}: call {i} arguments {arguments?.ToJsonString()}");
+            }
+        }
+
+        // A call the output cut off is no call and no text: a bare AIContent whose RawRepresentation is its raw text.
+        if (expect["cutCalls"] is JsonArray cutCalls)
+        {
+            var raws = contents.Where(static c => c.GetType() == typeof(AIContent)).Select(static c => c.RawRepresentation as string).ToList();
+            Assert.True(cutCalls.Count == raws.Count, $"{t.Path}: expected {cutCalls.Count} cut call(s), got {raws.Count}: {string.Join(", ", raws)}");
+            for (var i = 0; i < cutCalls.Count; i++)
+            {
+                Assert.Contains(cutCalls[i]!.GetValue<string>(), raws[i] ?? string.Empty, StringComparison.Ordinal);
             }
         }
 
