@@ -16,6 +16,7 @@ internal sealed class BenchmarkContext(
     NativeLoop? native,
     ResultSink sink,
     CpuMonitor monitor,
+    IReadOnlyCollection<string> loadLog,
     CancellationToken cancellationToken)
 {
     private readonly List<int[]> _cached = [];
@@ -38,6 +39,9 @@ internal sealed class BenchmarkContext(
     public ResultSink Sink => sink;
 
     public CpuMonitor Monitor => monitor;
+
+    /// <summary>llama.cpp's log lines of the model's load (its context report, for comparison with a native loop's).</summary>
+    public IReadOnlyCollection<string> LoadLog => loadLog;
 
     private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
 

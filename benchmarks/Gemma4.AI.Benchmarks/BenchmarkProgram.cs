@@ -24,6 +24,7 @@ internal static class BenchmarkProgram
         ("beside", BesideEmbeddingsFigure.RunAsync),
         ("embeddings", EmbeddingsFigure.RunAsync),
         ("embeddings300m", EmbeddingsFigure.RunRealShapeAsync),
+        ("media", MediaFigure.RunAsync),
         ("memory", MemoryFigure.RunAsync),
 
         // Last: LLamaSharp decodes on thread-pool threads, each of which then keeps an OpenMP team (see OwnThread).
@@ -81,6 +82,7 @@ internal static class BenchmarkProgram
         var modelOptions = new Gemma4ModelOptions
         {
             ModelPath = modelPath,
+            ProjectorPath = options.Runs("media") ? ResolveProjector(options, sink) : null, // only the media figure encodes
             ContextSize = plan.ContextSize,
             Threads = options.Threads,
             BatchThreads = options.Threads,
@@ -125,7 +127,7 @@ internal static class BenchmarkProgram
                 sink.Note("no /proc/stat: other processes' CPU cannot be measured, no rep is dropped");
             }
 
-            var context = new BenchmarkContext(options, plan, modelOptions, model, client, native, sink, monitor, cancellationToken);
+            var context = new BenchmarkContext(options, plan, modelOptions, model, client, native, sink, monitor, ourLog, cancellationToken);
             var exitCode = native is null ? 1 : 0;
             foreach (var (name, run) in Figures)
             {
@@ -192,6 +194,33 @@ internal static class BenchmarkProgram
         return file;
     }
 
+    /// <summary>The projector of the media figure: --mmproj, or a random-weight one at the real E2B encoders' shape (the tiny one for --shape tiny).</summary>
+    private static string ResolveProjector(BenchmarkOptions options, ResultSink sink)
+    {
+        if (options.ProjectorPath is { } path)
+        {
+            return path;
+        }
+
+        if (options.ModelPath is not null)
+        {
+            throw new ArgumentException("--model with the media figure needs --mmproj, the model's projector.");
+        }
+
+        // E2B and E4B share their vision and audio encoders; only the projection width (the text model's) differs.
+        var (projector, model) = options.EffectiveShape switch
+        {
+            ModelShape.E2B => (TinyProjectorSpec.Gemma4E2B, TinyModelSpec.Gemma4E2B),
+            ModelShape.E4B => (TinyProjectorSpec.Gemma4E2B, TinyModelSpec.Gemma4E4B),
+            _ => (TinyProjectorSpec.Default, TinyModelSpec.Default),
+        };
+        var clock = Stopwatch.StartNew();
+        var file = TestModels.TestModels.Projector(projector, model);
+        sink.Info(string.Create(CultureInfo.InvariantCulture,
+            $"projector: random-weight {(projector == TinyProjectorSpec.Default ? "tiny" : "E2B-shaped")} {projector.WeightType} ({file}, ready in {clock.Elapsed.TotalSeconds:F1} s)"));
+        return file;
+    }
+
     private static async Task<NativeLoop?> StartNativeAsync(
         BenchmarkOptions options, BenchmarkPlan plan, string modelPath, ResultSink sink, IReadOnlyCollection<string> ourLog, CancellationToken cancellationToken)
     {
@@ -218,7 +247,8 @@ internal static class BenchmarkProgram
                 return null;
             }
 
-            SetupComparison.CheckReportedSettings(ourLog, native.Process.LogLines, sink);
+            // The projector's compute buffers (clip's "reserve_compute_meta" lines, media figure only): the text loop loads none.
+            SetupComparison.CheckReportedSettings([.. ourLog.Where(l => !l.StartsWith("reserve_compute_meta", StringComparison.Ordinal))], native.Process.LogLines, sink);
             return native;
         }
         catch (Exception ex) when (ex is InvalidOperationException or PlatformNotSupportedException or IOException or TimeoutException)

@@ -4,7 +4,9 @@ using Gemma4.AspNet;
 using Gemma4.AspNet.OpenAI;
 using Gemma4.Samples;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration.CommandLine;
 using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Options;
 
 // An OpenAI-compatible HTTP service over Gemma 4: /v1/chat/completions, /v1/embeddings, /v1/models, /health.
@@ -21,9 +23,13 @@ builder.Configuration.Sources.Insert(0, programSettings);
 if (demo)
 {
     DemoBanner.Print();
-    builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+    // Below the command line, so --demo --Gemma4:ContextSize 8192 (or another --Gemma4:ProjectorPath) still applies.
+    var sources = builder.Configuration.Sources;
+    var commandLine = sources.OfType<CommandLineConfigurationSource>().LastOrDefault() is { } source ? sources.IndexOf(source) : sources.Count;
+    sources.Insert(commandLine, new MemoryConfigurationSource { InitialData = new Dictionary<string, string?>
     {
         ["Gemma4:ModelPath"] = TestModels.Gemma4(),
+        ["Gemma4:ProjectorPath"] = TestModels.Projector(), // images and audio
         ["Gemma4:ContextSize"] = "4096",
         ["Gemma4:Threads"] = "1",
         ["Gemma4:Chat:DefaultGenerationOptions:MaxOutputTokens"] = "48",
@@ -31,13 +37,13 @@ if (demo)
         ["Gemma4Embeddings:ModelPath"] = TestModels.GemmaEmbedding(),
         ["Gemma4Embeddings:Threads"] = "1",
         ["Gemma4Embeddings:Embeddings:Threads"] = "1",
-    });
+    } });
 }
 
 var server = builder.Configuration.GetSection("Server").Get<ServerSettings>() ?? new ServerSettings();
 server.ApiKey = string.IsNullOrEmpty(server.ApiKey) ? Environment.GetEnvironmentVariable("GEMMA4_API_KEY") : server.ApiKey;
 
-// No model path configured: download the catalogue models once, before the host starts.
+// No model path configured: download the catalogue models (and the chat model's projector) once, before the host starts.
 if (!await EnsureModelAsync("Gemma4:ModelPath", server.ChatModel, Gemma4ModelCatalog.E2B)
     || (server.EmbeddingsEnabled && !await EnsureModelAsync("Gemma4Embeddings:ModelPath", server.EmbeddingModel, Gemma4ModelCatalog.EmbeddingGemma300M)))
 {
@@ -46,6 +52,13 @@ if (!await EnsureModelAsync("Gemma4:ModelPath", server.ChatModel, Gemma4ModelCat
 
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = server.MaxRequestBodyBytes);
 builder.Services.AddSingleton(server);
+if (server.AllowRemoteMedia)
+{
+    builder.Services.AddSingleton<RemoteMedia>();
+    builder.Services.AddHttpClient(RemoteMedia.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan) // RemoteMedia times each fetch
+        .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { MaxAutomaticRedirections = 3, UseCookies = false });
+}
+
 builder.Services.AddGemma4ChatClient(builder.Configuration.GetSection("Gemma4"))
     .UseOpenTelemetry(sourceName: Telemetry.SourceName);
 if (server.EmbeddingsEnabled)
@@ -88,5 +101,11 @@ async Task<bool> EnsureModelAsync(string key, string name, Gemma4ModelFile fallb
 
     var path = await ModelFiles.ResolveAsync(null, name, fallback, CancellationToken.None);
     builder.Configuration[key] = path;
+    if (path is not null && key == "Gemma4:ModelPath" && server.DownloadProjector && string.IsNullOrEmpty(builder.Configuration["Gemma4:ProjectorPath"]))
+    {
+        // Without it the server still runs, for text only.
+        builder.Configuration["Gemma4:ProjectorPath"] = await ModelFiles.ResolveProjectorAsync(name, fallback, CancellationToken.None);
+    }
+
     return path is not null;
 }

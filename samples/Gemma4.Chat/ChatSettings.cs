@@ -6,8 +6,9 @@ namespace Gemma4.Chat;
 internal sealed class ChatSettings
 {
     public const string NoModelHelp = """
-        No model given. Run with --model path/to/model.gguf, --download NAME to fetch one from Hugging Face
-        (once, into the local model cache), or --demo for a tiny random-weight model.
+        No model given. Run with --model path/to/model.gguf (and --mmproj path/to/mmproj.gguf for images and
+        audio), --download NAME to fetch a model and its projector from Hugging Face (once, into the local model
+        cache), or --demo for a tiny random-weight model.
 
         Gemma 4 GGUF files are on Hugging Face, for example:
           ggml-org/gemma-4-E2B-it-GGUF   (about 3 GB at Q4; runs on a laptop CPU):  --download gemma-4-e2b
@@ -17,6 +18,8 @@ internal sealed class ChatSettings
         """;
 
     public string? ModelPath { get; set; }
+
+    public string? ProjectorPath { get; set; }
 
     public bool Demo { get; private set; }
 
@@ -49,6 +52,7 @@ internal sealed class ChatSettings
                 switch (args[i])
                 {
                     case "--model" or "-m": s.ModelPath = Value(); break;
+                    case "--mmproj": s.ProjectorPath = Value(); break;
                     case "--demo": s.Demo = true; break;
                     case "--download": s.Download = Value(); break;
                     case "--context" or "-c": s.ContextSize = int.Parse(Value(), CultureInfo.InvariantCulture); break;
@@ -60,7 +64,9 @@ internal sealed class ChatSettings
                     case "--system": s.System = Value(); break;
                     case "--think": s.Think = true; break;
                     case "--help" or "-h":
-                        Console.WriteLine("Usage: Gemma4.Chat (--model FILE.gguf | --download NAME | --demo) [--context N] [--threads N] [--gpu-layers N] [--temperature T] [--max-tokens N] [--seed N] [--system TEXT] [--think]");
+                        Console.WriteLine("Usage: Gemma4.Chat (--model FILE.gguf [--mmproj FILE.gguf] | --download NAME | --demo) [--context N] [--threads N] [--gpu-layers N] [--temperature T] [--max-tokens N] [--seed N] [--system TEXT] [--think]");
+                        Console.WriteLine("  --mmproj: the model's projector, for images and audio (--download fetches it with the model).");
+                        Console.WriteLine("  In the chat: " + Attachments.Help);
                         return null;
                     default:
                         throw new ArgumentException($"Unknown argument '{args[i]}'. Try --help.");

@@ -17,6 +17,9 @@ if (settings.ModelPath is null && settings.Download is not null)
     {
         return 1;
     }
+
+    // The projector published next to the model: images and audio. The chat still works without it.
+    settings.ProjectorPath ??= await ModelFiles.ResolveProjectorAsync(settings.Download, Gemma4ModelCatalog.E2B, CancellationToken.None);
 }
 
 if (settings.ModelPath is null && !settings.Demo)
@@ -25,15 +28,19 @@ if (settings.ModelPath is null && !settings.Demo)
     return 1;
 }
 
+string? demoPicture = null;
 if (settings.Demo)
 {
     DemoBanner.Print();
     settings.ModelPath = DemoModel.Create();
+    settings.ProjectorPath ??= DemoModel.Projector();
+    demoPicture = DemoModel.Picture();
 }
 
 var options = new Gemma4ModelOptions
 {
     ModelPath = settings.ModelPath!,
+    ProjectorPath = settings.ProjectorPath,
     ContextSize = settings.ContextSize,
     Threads = settings.Threads,
     GpuLayerCount = settings.GpuLayers,
@@ -54,6 +61,16 @@ catch (Exception ex) when (ex is Gemma4ModelLoadException or ArgumentException)
 using (model)
 {
     Console.WriteLine($"{model.ModelId}: {model.Architecture}, {model.Quantization}, context {model.ContextSize} tokens. Type a message; Ctrl+D to quit.");
+    if (model.SupportsImages || model.SupportsAudio)
+    {
+        var media = model.SupportsImages && model.SupportsAudio ? "images and audio" : model.SupportsImages ? "images" : "audio";
+        Console.WriteLine($"Projector {Path.GetFileName(model.ProjectorPath)}: {media}. {Attachments.Help}");
+    }
+
+    if (demoPicture is not null)
+    {
+        Console.WriteLine($"Demo picture: {demoPicture}");
+    }
     using var client = new Gemma4ChatClient(model);
     var history = new List<ChatMessage>();
     if (settings.System is { } system)
@@ -70,6 +87,7 @@ using (model)
     };
 
     using var cancel = new AnswerCancellation();
+    var attachments = new Attachments();
     while (true)
     {
         Console.Write("\n> ");
@@ -85,7 +103,12 @@ using (model)
             continue;
         }
 
-        history.Add(new ChatMessage(ChatRole.User, line));
+        if (attachments.TryAttach(line, Console.Out))
+        {
+            continue;
+        }
+
+        history.Add(attachments.TakeMessage(line));
         var updates = new List<ChatResponseUpdate>();
         try
         {
@@ -111,7 +134,7 @@ using (model)
             var response = updates.ToChatResponse();
             history.AddMessages(response);
             Console.ForegroundColor = ConsoleColor.DarkGray;
-            Console.Write($"\n[{response.FinishReason}; {response.Usage?.InputTokenCount} in ({response.Usage?.CachedInputTokenCount} cached), {response.Usage?.OutputTokenCount} out]");
+            Console.Write($"\n[{response.FinishReason}; {response.Usage?.InputTokenCount} in ({response.Usage?.CachedInputTokenCount} cached), {response.Usage?.OutputTokenCount} out{MediaUsage(response.Usage)}]");
             Console.ResetColor();
         }
         catch (OperationCanceledException)
@@ -119,7 +142,38 @@ using (model)
             Console.WriteLine("\n[cancelled]");
             history.RemoveAt(history.Count - 1);
         }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or Gemma4ContextOverflowException)
+        {
+            // A picture the decoder cannot read, a type it does not take, no projector, a message too long: say so and go on.
+            Console.Write($"\n[not sent: {ex.Message}]");
+            history.RemoveAt(history.Count - 1);
+        }
     }
 }
 
 return 0;
+
+// "; 48 image tokens" after the usage when the prompt had media (UsageDetails.AdditionalCounts, docs/multimodal.md).
+static string MediaUsage(UsageDetails? usage)
+{
+    long Count(string key) => usage?.AdditionalCounts?.TryGetValue(key, out var n) == true ? n : 0;
+    var images = Count("gemma4.input_image_tokens");
+    var audio = Count("gemma4.input_audio_tokens");
+    if (images + audio == 0)
+    {
+        return string.Empty;
+    }
+
+    var parts = new List<string>();
+    if (images > 0)
+    {
+        parts.Add($"{images} image tokens");
+    }
+
+    if (audio > 0)
+    {
+        parts.Add($"{audio} audio tokens");
+    }
+
+    return "; " + string.Join(", ", parts);
+}

@@ -4,8 +4,8 @@ using Gemma4.AI;
 namespace Gemma4.Samples;
 
 /// <summary>
-/// Finds the GGUF file to run: a path given on the command line, or a catalogue model downloaded (once) into the
-/// local cache. Honours <c>HF_TOKEN</c> (gated repositories), <c>HF_ENDPOINT</c> (a mirror) and <c>GEMMA4_MODEL_CACHE</c>.
+/// Finds the GGUF file to run: a path given on the command line, or a catalogue model (and its projector, for images
+/// and audio) downloaded (once) into the local cache. Honours <c>HF_TOKEN</c> (gated repositories), <c>HF_ENDPOINT</c> (a mirror) and <c>GEMMA4_MODEL_CACHE</c>.
 /// </summary>
 internal static class ModelFiles
 {
@@ -25,6 +25,21 @@ internal static class ModelFiles
             return null;
         }
 
+        return await DownloadAsync(file, cancellationToken);
+    }
+
+    /// <summary>
+    /// Downloads (once) the projector published next to the named (or default) catalogue model, which images and audio
+    /// need; null when the model has none (the text-only sizes) or after printing why the download failed.
+    /// </summary>
+    public static async Task<string?> ResolveProjectorAsync(string? catalogueName, Gemma4ModelFile fallback, CancellationToken cancellationToken)
+    {
+        var file = catalogueName is null ? fallback : Gemma4ModelCatalog.Find(catalogueName);
+        return file?.Projector is { } projector ? await DownloadAsync(projector, cancellationToken) : null;
+    }
+
+    private static async Task<string?> DownloadAsync(Gemma4ModelFile file, CancellationToken cancellationToken)
+    {
         var options = new Gemma4ModelDownloaderOptions { AccessToken = Environment.GetEnvironmentVariable("HF_TOKEN") };
         if (Environment.GetEnvironmentVariable("HF_ENDPOINT") is { Length: > 0 } endpoint)
         {

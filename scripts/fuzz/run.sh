@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Coverage-guided fuzzing of the GGUF preflight (GgufReader + Gemma4GgufPreflight) with SharpFuzz and AFL++.
+# Coverage-guided fuzzing of the GGUF and projector preflights (GgufReader + Gemma4GgufPreflight or ProjectorPreflight)
+# with SharpFuzz and AFL++.
 # A bounded campaign: builds the harness (tests/Gemma4.AI.Fuzz), instruments the parsers, generates the seed corpus
 # with the project's own GGUF writer, runs afl-fuzz for --minutes, then replays every crash and hang in-process and
 # prints the numbers. See docs/fuzzing.md.
 #
-#   scripts/fuzz/run.sh [--target gguf-preflight] [--minutes 10] [--out artifacts/fuzz/TARGET] [--resume]
+#   scripts/fuzz/run.sh [--target gguf-preflight|projector-preflight] [--minutes 10] [--out artifacts/fuzz/TARGET] [--resume]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -18,7 +19,7 @@ while [ $# -gt 0 ]; do
     --minutes) minutes=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --resume) resume=1; shift ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -40,7 +41,7 @@ dotnet publish tests/Gemma4.AI.Fuzz -c Release -o "$out/plain" -p:TreatWarningsA
 cp -r "$out/plain" "$out/bin"
 # Only the parsers are instrumented: coverage feedback from the rest of the library would be noise. Instrumented code
 # runs only under afl-fuzz, so seeds and replays use the plain copy.
-dotnet sharpfuzz "$out/bin/Gemma4.AI.dll" Gemma4.AI.Gguf
+dotnet sharpfuzz "$out/bin/Gemma4.AI.dll" Gemma4.AI.Gguf Gemma4.AI.Multimodal.ProjectorPreflight
 harness=(dotnet "$out/plain/Gemma4.AI.Fuzz.dll")
 fuzzed=(dotnet "$out/bin/Gemma4.AI.Fuzz.dll")
 

@@ -7,21 +7,24 @@
 #   3. per shape (default e2b, then e4b): the chat client against the native C loop with every layer on the GPU —
 #      pp512, tg64, 4 and 16 concurrent streams, TTFT of turn 2 after a 16K-token document, the per-token breakdown;
 #   4. once: embeddings against the native packed-embedding loop (tiny and EmbeddingGemma-300M shapes, all layers on
-#      the GPU; the LLamaEmbedder diagnostic is skipped with GPU layers).
+#      the GPU; the LLamaEmbedder diagnostic is skipped with GPU layers);
+#   5. once: the media figure at the E2B shape (time to first token of a 280-token image against the native libmtmd
+#      loop, image and 10 s audio encode times; model and projector on the GPU), when the time left allows.
 # Results land in $OUT (or /tmp/gpu-out): results-<step>.txt (the RESULT lines), log-<step>.txt (whole output),
 # run.log (steps with their times). Expected on an H100/H200 with 16 cores: ~4 min for the module, ~1.5 min per
-# shape, ~1 min for embeddings: about 7-8 min in all; a second call on the warm machine skips the build (~4 min).
+# shape, ~1 min for embeddings, ~1.5 min for media: about 9 min in all, so a first call may skip media (named in
+# run.log); a second call on the warm machine skips the build (~5 min).
 # Every step runs under `timeout` within --budget seconds (default 540, under the 600 s a device command may run);
 # a step that no longer fits is skipped and named in run.log, so what finished always comes back.
 #
-#   scripts/gpu/run-on-device.sh [--arch 90] [--shapes "e2b e4b"] [--steps "shapes embeddings"] [--pairs 3]
+#   scripts/gpu/run-on-device.sh [--arch 90] [--shapes "e2b e4b"] [--steps "shapes embeddings media"] [--pairs 3]
 #                                [--budget 540] [--dry-run]
 #
 #   --dry-run   the CPU fallback, for any Linux machine: no CUDA build, no GPU layers, the tiny model shape and
 #               --tiny sizes; checks the package (runtime, publish, native loops) and every step in about a minute.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-arch=90 shapes="e2b e4b" steps="shapes embeddings" pairs=3 budget=540 dry=0
+arch=90 shapes="e2b e4b" steps="shapes embeddings media" pairs=3 budget=540 dry=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --arch) arch="$2"; shift 2 ;;
@@ -30,7 +33,7 @@ while [ $# -gt 0 ]; do
     --pairs) pairs="$2"; shift 2 ;;
     --budget) budget="$2"; shift 2 ;;
     --dry-run) dry=1; shift ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -99,7 +102,7 @@ bench() {
 
 if [ "$dry" = 1 ]; then
   bench tiny 60 --tiny --pairs 1 --tg-tokens 8 --doc-tokens 256 --streams 4,16 \
-    --only pp,tg,concurrent,ttft,overhead,embeddings,embeddings300m
+    --only pp,tg,concurrent,ttft,overhead,embeddings,embeddings300m,media
 else
   if has shapes; then
     for shape in $shapes; do
@@ -109,6 +112,9 @@ else
   fi
   if has embeddings; then
     bench embeddings 45 --quick --shape tiny --pairs "$pairs" --only embeddings,embeddings300m
+  fi
+  if has media; then
+    bench media 90 --quick --shape e2b --pairs "$pairs" --only media
   fi
 fi
 stamp "done (exit $failed)"

@@ -2,7 +2,7 @@ using Gemma4.AI.Gguf;
 
 namespace Gemma4.AI.Fuzz;
 
-/// <summary>The fuzzed parsers. A new one (the projector preflight of issue 14) is one more line in <see cref="All"/>.</summary>
+/// <summary>The fuzzed parsers; a new one is one more line in <see cref="All"/>.</summary>
 internal static class FuzzTargets
 {
     private const string FileName = "fuzz-input.gguf";
@@ -10,6 +10,7 @@ internal static class FuzzTargets
     public static IReadOnlyList<FuzzTarget> All { get; } =
     [
         new("gguf-preflight", GgufPreflight, [typeof(GgufFormatException), typeof(Gemma4ModelLoadException)], Seeds.WriteModels),
+        new("projector-preflight", ProjectorPreflight, [typeof(GgufFormatException), typeof(Gemma4ModelLoadException)], Seeds.WriteProjectors),
     ];
 
     public static FuzzTarget Find(string name) =>
@@ -30,5 +31,25 @@ internal static class FuzzTargets
         }
 
         Gemma4GgufPreflight.Validate(file, FileName);
+    }
+
+    /// <summary>
+    /// What <see cref="Multimodal.ProjectorPreflight.Validate(string, int, int)"/> does with a projector file loaded over a
+    /// text model as wide as the seeds' (<see cref="Seeds.ProjectorTextWidth"/>) with an image budget of
+    /// <see cref="Seeds.ProjectorImageTokens"/> tokens.
+    /// </summary>
+    private static void ProjectorPreflight(Stream input)
+    {
+        GgufFile file;
+        try
+        {
+            file = GgufReader.Read(input, FileName);
+        }
+        catch (GgufFormatException e)
+        {
+            throw new Gemma4ModelLoadException(FileName, e.Message, e); // as Validate(path) reports it
+        }
+
+        Multimodal.ProjectorPreflight.Validate(file, FileName, Seeds.ProjectorTextWidth, Seeds.ProjectorImageTokens);
     }
 }

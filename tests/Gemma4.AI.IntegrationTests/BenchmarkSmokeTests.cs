@@ -58,17 +58,46 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
         Assert.DoesNotContain(sink.Results.Keys, k => k.Contains("embeddinggemma300m", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task RunAsync_TinyMediaFigure_PrintsTheImageRatioAndEncodeTimesFromBothSides()
+    {
+        // The tiny projector over the tiny model: the native media loop compiled against libmtmd, one pair each.
+        var options = BenchmarkOptions.Parse(["--tiny", "--only", "media", "--pairs", "1", "--threads", "1", "--max-other-cpu", "1"]);
+        using var text = new StringWriter();
+        var sink = new ResultSink(text);
+
+        var (exitCode, elapsed) = await BenchmarkProgram.RunAsync(options, sink, CancellationToken.None);
+
+        output.WriteLine(text.ToString());
+        Assert.Equal(0, exitCode);
+        foreach (var name in (string[])["ratio.image.ttft.chatclient_vs_native", "ratio.image.ttft.chatclient_vs_native.cpu", "ms.image.ttft.native", "ms.image.ttft.chatclient",
+            "ms.image.encode.chatclient", "ms.image.encode.native", "ms.audio10s.encode.chatclient", "ms.audio10s.encode.native"])
+        {
+            Assert.True(sink.Results.TryGetValue(name, out var value) && double.IsFinite(value) && value > 0, $"{name} = {value}");
+        }
+
+        // Both sides did the same work: the same positions, image tokens and reused prefix, with the same settings.
+        Assert.True(sink.Checks["media.native.mtmd_layout_matches_gemma4ai"]);
+        Assert.True(sink.Checks["media.native.struct_layout_matches_llamasharp"]);
+        Assert.True(sink.Checks["media.native.same_llamacpp_settings"]);
+        Assert.True(sink.Checks["media.same_positions_as_native"]);
+        Assert.True(sink.Checks["media.same_reuse_as_native"]);
+        Assert.Contains("280 image tokens", text.ToString(), StringComparison.Ordinal);
+        Assert.True(elapsed < TimeSpan.FromMinutes(1), $"took {elapsed}");
+    }
+
     [Theory]
     [InlineData(new[] { "--quick" }, false)]
     [InlineData(new[] { "--tiny" }, false)]
     [InlineData(new[] { "--full" }, true)]
     [InlineData(new[] { "--quick", "--only", "embeddings300m" }, true)]
     [InlineData(new[] { "--full", "--only", "tg" }, false)]
-    public void Runs_RealShapeEmbeddings_OnlyInFullModeOrByName(string[] args, bool expected)
+    public void Runs_RealShapeEmbeddingsAndMedia_OnlyInFullModeOrByName(string[] args, bool expected)
     {
         var options = BenchmarkOptions.Parse(args);
 
         Assert.Equal(expected, options.Runs("embeddings300m"));
+        Assert.Equal(expected && args is not [_, _, "embeddings300m"], options.Runs("media"));
         Assert.Equal(args.Length == 1, options.Runs("embeddings"));
     }
 

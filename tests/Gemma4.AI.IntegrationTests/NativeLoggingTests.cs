@@ -30,6 +30,7 @@ public sealed class NativeLoggingTests
     [Theory]
     [InlineData("load: control-looking token:     18 '<|tool_response>' was not control-type; this is probably a bug in the model. its type will be overridden", true)]
     [InlineData("llama_kv_cache_iswa: using full-size SWA cache (ref: https://github.com/ggml-org/llama.cpp/pull/13194#issuecomment-2868343055)", true)]
+    [InlineData("init_audio: audio input is in experimental stage and may have reduced quality:\n    https://github.com/ggml-org/llama.cpp/discussions/13759", true)]
     [InlineData("load: control-looking token:    107 '<end_of_turn>' was not control-type; this is probably a bug in the model. its type will be overridden", false)]
     [InlineData("llama_model_load: error loading model: missing tensor 'blk.0.attn_q.weight'", false)]
     public void IsExpectedWarning_OnlyTheWarningsEveryGemma4LoadPrints(string line, bool expected)

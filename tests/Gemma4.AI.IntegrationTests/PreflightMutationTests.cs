@@ -6,8 +6,8 @@ using Gemma4.AI.TestModels;
 namespace Gemma4.AI.IntegrationTests;
 
 /// <summary>
-/// The property the fuzzing campaign checks (docs/fuzzing.md), as a quick deterministic test in CI: a valid model file
-/// mutated in thousands of ways is accepted or refused with <see cref="GgufFormatException"/> /
+/// The property the fuzzing campaigns check (docs/fuzzing.md), as a quick deterministic test in CI: a valid model or
+/// projector file mutated in thousands of ways is accepted or refused with <see cref="GgufFormatException"/> /
 /// <see cref="Gemma4ModelLoadException"/>, never with another exception, and never slowly.
 /// </summary>
 public sealed class PreflightMutationTests
@@ -24,7 +24,25 @@ public sealed class PreflightMutationTests
     public void Validate_MutatedMinimalModel_OnlyDocumentedRefusals(TestModelKind kind, int seed)
     {
         var spec = kind == TestModelKind.Gemma4 ? TinyModelSpec.Minimal : TinyModelSpec.Minimal with { Name = "gemma-embedding-minimal-test" };
-        var original = File.ReadAllBytes(TestModels.TestModels.GetOrCreate(kind, spec));
+        MutateAndValidate(File.ReadAllBytes(TestModels.TestModels.GetOrCreate(kind, spec)), seed, file => Gemma4GgufPreflight.Validate(file, "mutated.gguf"));
+    }
+
+    [Fact]
+    public void Validate_MutatedProjector_OnlyDocumentedRefusals()
+    {
+        // A projector with both encoders over the minimal model (16 wide), as the fuzzing target's seeds.
+        var projector = TinyProjectorSpec.Default with
+        {
+            VisionWidth = 8, VisionFeedForward = 16, PatchSize = 4, PositionTableSize = 48,
+            AudioWidth = 8, AudioFeedForward = 16, MelBins = 8, ConvChannels0 = 4, ConvChannels1 = 2,
+        };
+        var original = File.ReadAllBytes(TestModels.TestModels.Projector(projector, TinyModelSpec.Minimal));
+
+        MutateAndValidate(original, 13, file => Gemma4.AI.Multimodal.ProjectorPreflight.Validate(file, "mutated.gguf", TinyModelSpec.Minimal.HiddenSize, 16));
+    }
+
+    private static void MutateAndValidate(byte[] original, int seed, Action<GgufFile> validate)
+    {
         var header = (int)GgufReader.Read(new MemoryStream(original)).DataOffset;
         var random = new Random(seed);
         var outcomes = new Dictionary<string, int>();
@@ -33,7 +51,7 @@ public sealed class PreflightMutationTests
         {
             var (input, what) = Mutate(original, header, random);
             var clock = Stopwatch.StartNew();
-            var outcome = Run(input, $"mutation {i}: {what}");
+            var outcome = Run(input, $"mutation {i}: {what}", validate);
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"mutation {i} ({what}) took {clock.Elapsed}");
             outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
         }
@@ -43,11 +61,11 @@ public sealed class PreflightMutationTests
         Assert.True(outcomes.GetValueOrDefault("refused") > Mutations / 2, string.Join(", ", outcomes));
     }
 
-    private static string Run(byte[] input, string what)
+    private static string Run(byte[] input, string what, Action<GgufFile> validate)
     {
         try
         {
-            Gemma4GgufPreflight.Validate(GgufReader.Read(new MemoryStream(input), "mutated.gguf"), "mutated.gguf");
+            validate(GgufReader.Read(new MemoryStream(input), "mutated.gguf"));
             return "accepted";
         }
         catch (Exception e) when (e is GgufFormatException or Gemma4ModelLoadException)

@@ -6,7 +6,7 @@ namespace Gemma4.AI.TestModels;
 
 /// <summary>
 /// Generates small images and audio clips for tests and demos, in the formats the bundled decoders read: PNG, BMP,
-/// baseline JPEG and GIF images with a seeded colour pattern; WAV (8/16/24-bit PCM or 32-bit float, any rate and
+/// baseline JPEG, GIF, binary PNM and TGA images with a seeded colour pattern; WAV (8/16/24-bit PCM or 32-bit float, any rate and
 /// channel count) and FLAC clips of seeded tones. Same arguments, same bytes.
 /// </summary>
 public static class TestMedia
@@ -91,6 +91,64 @@ public static class TestMedia
         for (var y = 0; y < height; y++)
         {
             var row = 54 + ((height - 1 - y) * stride);
+            for (var x = 0; x < width; x++)
+            {
+                var (r, g, b) = Pixel(x, y, seed);
+                bytes[row + (x * 3)] = b;
+                bytes[row + (x * 3) + 1] = g;
+                bytes[row + (x * 3) + 2] = r;
+            }
+        }
+
+        return bytes;
+    }
+
+    /// <summary>A binary PPM (P6, RGB) or PGM (P5, grey) image, 8 or 16 bits per sample.</summary>
+    /// <param name="width">Width in pixels.</param>
+    /// <param name="height">Height in pixels.</param>
+    /// <param name="grey">A PGM (P5) instead of a PPM (P6).</param>
+    /// <param name="maxValue">The largest sample value (above 255: two bytes per sample, big-endian).</param>
+    /// <param name="seed">Varies the pattern.</param>
+    public static byte[] Pnm(int width, int height, bool grey = false, int maxValue = 255, int seed = 0)
+    {
+        using var pnm = new MemoryStream();
+        pnm.Write(Encoding.ASCII.GetBytes($"{(grey ? "P5" : "P6")}\n# Gemma4.AI test\n{width} {height}\n{maxValue}\n"));
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                var (r, g, b) = Pixel(x, y, seed);
+                byte[] samples = grey ? [Luma((r, g, b))] : [r, g, b];
+                foreach (var sample in samples)
+                {
+                    var value = sample * maxValue / 255;
+                    if (maxValue > 255)
+                    {
+                        pnm.WriteByte((byte)(value >> 8));
+                    }
+
+                    pnm.WriteByte((byte)value);
+                }
+            }
+        }
+
+        return pnm.ToArray();
+    }
+
+    /// <summary>An uncompressed 24-bit TGA (type 2, bottom-up rows).</summary>
+    /// <param name="width">Width in pixels.</param>
+    /// <param name="height">Height in pixels.</param>
+    /// <param name="seed">Varies the pattern.</param>
+    public static byte[] Tga(int width, int height, int seed = 0)
+    {
+        var bytes = new byte[18 + (width * height * 3)];
+        bytes[2] = 2; // uncompressed true-colour
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(12), (ushort)width);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(14), (ushort)height);
+        bytes[16] = 24;
+        for (var y = 0; y < height; y++)
+        {
+            var row = 18 + ((height - 1 - y) * width * 3);
             for (var x = 0; x < width; x++)
             {
                 var (r, g, b) = Pixel(x, y, seed);

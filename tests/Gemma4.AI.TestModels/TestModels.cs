@@ -20,7 +20,7 @@ public static class TestModels
     public const int GeneratorVersion = 2;
 
     /// <summary>Bump whenever projector generation changes (kept apart so text models stay cached).</summary>
-    public const int ProjectorGeneratorVersion = 1;
+    public const int ProjectorGeneratorVersion = 2;
 
     private static readonly ConcurrentDictionary<string, Lazy<string>> InProcess = new(StringComparer.Ordinal);
 
@@ -245,6 +245,13 @@ public static class TestModels
                     w.Write(name);
                     WriteList(w, shape, w.Write);
                 }
+            }
+
+            w.Write(p.TensorTypes.Count);
+            foreach (var (name, type) in p.TensorTypes.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                w.Write(name);
+                w.Write((int)type);
             }
         }
 

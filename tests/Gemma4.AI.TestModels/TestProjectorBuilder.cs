@@ -166,9 +166,12 @@ internal static class TestProjectorBuilder
                 shape = [.. changed];
             }
 
-            // Matrices take the weight type (rows permitting); norms stay F32 as converters write them.
-            var type = random && spec.WeightType != GgufTensorType.F32 && shape.Length > 1
-                && shape[0] % GgmlQuantization.BlockElements(spec.WeightType) == 0
+            // Matrices take the weight type (rows permitting); norms and the conformer's depthwise kernel (ssm_conv takes
+            // F32 only) stay F32 as converters write them.
+            var type = spec.TensorTypes.TryGetValue(name, out var forced) ? forced
+                : random && spec.WeightType != GgufTensorType.F32 && shape.Length > 1
+                    && !name.EndsWith(".conv_dw.weight", StringComparison.Ordinal)
+                    && shape[0] % GgmlQuantization.BlockElements(spec.WeightType) == 0
                 ? spec.WeightType
                 : GgufTensorType.F32;
             var data = random

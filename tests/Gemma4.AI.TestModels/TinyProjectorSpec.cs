@@ -122,4 +122,7 @@ public sealed record TinyProjectorSpec
 
     /// <summary>Tensors written with another shape (ggml order) than the recipe's (for negative tests).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<long>> TensorShapes { get; init; } = new Dictionary<string, IReadOnlyList<long>>();
+
+    /// <summary>Tensors written with another type than the default (matrices <see cref="WeightType"/>, the rest F32).</summary>
+    public IReadOnlyDictionary<string, GgufTensorType> TensorTypes { get; init; } = new Dictionary<string, GgufTensorType>();
 }

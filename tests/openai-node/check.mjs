@@ -1,5 +1,5 @@
 // The official OpenAI Node SDK against the ASP.NET sample: what a Node developer does first (models, chat, streaming
-// with usage, tools, structured output, embeddings) and what goes wrong (errors as the SDK's typed errors, no retry of a
+// with usage, tools, structured output, images and audio, embeddings) and what goes wrong (errors as the SDK's typed errors, no retry of a
 // 4xx, invalid Unicode). Usage: GEMMA4_BASE_URL=http://127.0.0.1:5080/v1 GEMMA4_API_KEY=... node check.mjs [results.json]
 // Prints "ok - NAME" or "not ok - NAME: reason" per check and exits 1 if any failed.
 import { writeFileSync } from 'node:fs';
@@ -158,6 +158,64 @@ await check('chat response_format json_schema', async () => {
   });
   const answer = JSON.parse(completion.choices[0].message.content);
   assert(typeof answer.name === 'string' && Number.isInteger(answer.population), JSON.stringify(answer));
+});
+
+// Images and audio (the --demo server loads a projector with both encoders).
+const onePixelPng = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+
+/** A WAV file of `seconds` of a 440 Hz tone, 16 kHz mono 16-bit, as base64. */
+function toneWav(seconds) {
+  const samples = Math.round(16000 * seconds);
+  const wav = Buffer.alloc(44 + samples * 2);
+  wav.write('RIFF', 0);
+  wav.writeUInt32LE(36 + samples * 2, 4);
+  wav.write('WAVEfmt ', 8);
+  wav.writeUInt32LE(16, 16);
+  wav.writeUInt16LE(1, 20);
+  wav.writeUInt16LE(1, 22);
+  wav.writeUInt32LE(16000, 24);
+  wav.writeUInt32LE(32000, 28);
+  wav.writeUInt16LE(2, 32);
+  wav.writeUInt16LE(16, 34);
+  wav.write('data', 36);
+  wav.writeUInt32LE(samples * 2, 40);
+  for (let i = 0; i < samples; i++) {
+    wav.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / 16000)), 44 + i * 2);
+  }
+  return wav.toString('base64');
+}
+
+const promptTokens = async (content) =>
+  (await client.chat.completions.create({ model: chatModel, messages: user(content), max_tokens: 1, seed: 5 })).usage.prompt_tokens;
+
+await check('chat image_url with a data: URI', async () => {
+  const text = await promptTokens([{ type: 'text', text: 'What is this?' }]);
+  const image = await promptTokens([
+    { type: 'text', text: 'What is this?' },
+    { type: 'image_url', image_url: { url: `data:image/png;base64,${onePixelPng}`, detail: 'low' } },
+  ]);
+  assert(image - text >= 40 + 2, `an image adds at least 40 tokens and its two markers: ${text} -> ${image}`);
+});
+
+await check('chat input_audio wav', async () => {
+  const text = await promptTokens([{ type: 'text', text: 'What is this?' }]);
+  const audio = await promptTokens([{ type: 'text', text: 'What is this?' }, { type: 'input_audio', input_audio: { data: toneWav(1), format: 'wav' } }]);
+  assert(audio - text === 25 + 2, `a second of audio is 25 tokens and two markers: ${text} -> ${audio}`);
+});
+
+await check('errors: a corrupt image is a 400 naming the field, sent once', async () => {
+  const error = await expectError(400, OpenAI.BadRequestError, () => client.chat.completions.create({
+    model: chatModel, max_tokens: 1,
+    messages: user([{ type: 'text', text: 'Look:' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${onePixelPng.slice(0, 40)}` } }]),
+  }));
+  assert(error.param === 'messages[0].content[1].image_url.url' && error.type === 'invalid_request_error', JSON.stringify(error.error));
+});
+
+await check('errors: a remote image URL is refused (Server:AllowRemoteMedia is off)', async () => {
+  const error = await expectError(400, OpenAI.BadRequestError, () => client.chat.completions.create({
+    model: chatModel, max_tokens: 1, messages: user([{ type: 'image_url', image_url: { url: 'https://example.com/cat.png' } }]),
+  }));
+  assert(error.param === 'messages[0].content[0].image_url.url' && error.code === 'invalid_image_url', JSON.stringify(error.error));
 });
 
 await check('embeddings.create (the SDK asks for base64)', async () => {

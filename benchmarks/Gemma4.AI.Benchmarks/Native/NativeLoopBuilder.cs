@@ -5,7 +5,7 @@ using System.Text;
 namespace Gemma4.AI.Benchmarks.Native;
 
 /// <summary>
-/// Compiles a native baseline (native/llama_bench_loop.c, native/llama_embed_loop.c) with the machine's C compiler
+/// Compiles a native baseline (native/llama_bench_loop.c, llama_embed_loop.c, llama_mtmd_loop.c) with the machine's C compiler
 /// against the libllama.so this process loaded, so both sides run the very same native code. Builds are cached by
 /// source, shared header and library.
 /// </summary>
@@ -42,8 +42,9 @@ internal static class NativeLoopBuilder
     /// <param name="compiler">The C compiler command (cc, gcc, clang).</param>
     /// <param name="libraryDirectory">Folder with libllama.so, libggml.so and libggml-base.so.</param>
     /// <param name="program">The program's name: native/<paramref name="program"/>.c is compiled.</param>
+    /// <param name="libraries">Libraries linked besides llama, ggml and ggml-base (e.g. mtmd).</param>
     /// <exception cref="InvalidOperationException">The compiler is missing or failed; the message has its output.</exception>
-    public static string Build(string compiler, string libraryDirectory, string program)
+    public static string Build(string compiler, string libraryDirectory, string program, params string[] libraries)
     {
         var source = Path.Combine(SourceDirectory, program + ".c");
         var header = Path.Combine(SourceDirectory, HeaderFileName);
@@ -53,7 +54,7 @@ internal static class NativeLoopBuilder
         }
 
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            File.ReadAllText(source) + "\n" + File.ReadAllText(header) + "\n" + libraryDirectory + "\n" + compiler)))[..16];
+            File.ReadAllText(source) + "\n" + File.ReadAllText(header) + "\n" + libraryDirectory + "\n" + compiler + "\n" + string.Join(' ', libraries))))[..16];
         var outputDirectory = Path.Combine(Path.GetTempPath(), "gemma4-ai-benchmarks", key);
         var binary = Path.Combine(outputDirectory, program);
         if (File.Exists(binary))
@@ -69,11 +70,12 @@ internal static class NativeLoopBuilder
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[]
-        {
+        string[] arguments =
+        [
             "-O2", "-std=c11", "-Wall", "-o", temp, source,
-            $"-L{libraryDirectory}", "-lllama", "-lggml", "-lggml-base", "-lm", $"-Wl,-rpath,{libraryDirectory}",
-        })
+            $"-L{libraryDirectory}", "-lllama", "-lggml", "-lggml-base", .. libraries.Select(l => "-l" + l), "-lm", $"-Wl,-rpath,{libraryDirectory}",
+        ];
+        foreach (var arg in arguments)
         {
             start.ArgumentList.Add(arg);
         }

@@ -31,6 +31,7 @@ internal sealed class BenchmarkOptions
           --tiny                  the tiny model, a few seconds (smoke run)
           --shape e2b|e4b|tiny    the generated model shape (default e2b; tiny with --tiny)
           --model PATH            a GGUF file instead of a generated model
+          --mmproj PATH           the projector of --model for the media figure (default: a generated one at the shape's size)
           --threads N             threads for generation and prompt processing (default: all cores)
           --flash-attn on|off|auto  flash attention on both sides (default on)
           --swa-full              keep the full sliding-window cache (default off as in llama.cpp; the library defaults to on)
@@ -41,7 +42,7 @@ internal sealed class BenchmarkOptions
           --tg-tokens N           generated tokens per tg measurement (overrides the mode)
           --doc-tokens N          document size of the turn-2 figure (overrides the mode)
           --only LIST             comma-separated figures: pp,tg,overhead,llamasharp,concurrent,ttft,restore,beside,embeddings,
-                                  embeddings300m (--full only unless named),memory
+                                  embeddings300m and media (--full only unless named),memory
           --max-other-cpu F       drop a rep when other processes took more than this share of the machine (default 0.05)
           --native-sample argmax|none  how the native loop picks tokens (default argmax; none = llama-bench style)
           --native-bin PATH       use this compiled native loop instead of compiling one
@@ -55,6 +56,9 @@ internal sealed class BenchmarkOptions
     public ModelShape? Shape { get; set; }
 
     public string? ModelPath { get; set; }
+
+    /// <summary>The projector of <see cref="ModelPath"/> for the media figure (null: a generated one).</summary>
+    public string? ProjectorPath { get; set; }
 
     public int Threads { get; set; } = Environment.ProcessorCount;
 
@@ -92,10 +96,10 @@ internal sealed class BenchmarkOptions
     /// <summary>The model shape in effect: the one asked for, else tiny for --tiny and E2B otherwise.</summary>
     public ModelShape EffectiveShape => Shape ?? (Mode == BenchmarkMode.Tiny ? ModelShape.Tiny : ModelShape.E2B);
 
-    public static readonly string[] Figures = ["pp", "tg", "overhead", "llamasharp", "concurrent", "ttft", "restore", "beside", "embeddings", "embeddings300m", "memory"];
+    public static readonly string[] Figures = ["pp", "tg", "overhead", "llamasharp", "concurrent", "ttft", "restore", "beside", "embeddings", "embeddings300m", "media", "memory"];
 
     /// <summary>Figures too slow for <c>--quick</c>'s 10 minutes: run in <c>--full</c>, or when named in <c>--only</c>.</summary>
-    private static readonly string[] FullOnly = ["embeddings300m"];
+    private static readonly string[] FullOnly = ["embeddings300m", "media"];
 
     public bool Runs(string figure) => Only?.Contains(figure) ?? (Mode == BenchmarkMode.Full || !FullOnly.Contains(figure));
 
@@ -125,6 +129,7 @@ internal sealed class BenchmarkOptions
                     };
                     break;
                 case "--model": o.ModelPath = Value(); break;
+                case "--mmproj": o.ProjectorPath = Value(); break;
                 case "--threads": o.Threads = Positive(a, Int()); break;
                 case "--flash-attn":
                     o.FlashAttention = Value() switch

@@ -15,6 +15,7 @@ namespace Gemma4.AI.Benchmarks.Options;
 /// <param name="ContextSize">Context size of both sides (fits the document conversation and the cached streams).</param>
 /// <param name="EmbeddingTexts">Texts per rep of the embeddings figure on the tiny model (a tenth of them on the EmbeddingGemma 300M shape).</param>
 /// <param name="ConcurrentStreams">The stream counts the concurrency figure measures, each against one stream.</param>
+/// <param name="MediaPairs">Clean native/chat-client pairs wanted for the image time-to-first-token ratio (and encodes per side).</param>
 /// <param name="ColdCheck">Whether to decode turn 2 cold once, in a second context, to compare the greedy outputs.</param>
 /// <param name="ExtraPairBudget">Time into the run after which contaminated pairs are no longer replaced (keeps --quick under 10 minutes).</param>
 internal sealed record BenchmarkPlan(
@@ -32,6 +33,7 @@ internal sealed record BenchmarkPlan(
     int ContextSize,
     int EmbeddingTexts,
     IReadOnlyList<int> ConcurrentStreams,
+    int MediaPairs,
     bool ColdCheck,
     TimeSpan ExtraPairBudget)
 {
@@ -49,23 +51,23 @@ internal sealed record BenchmarkPlan(
             BenchmarkMode.Full => new BenchmarkPlan(
                 PpTokens: 512, PpPairs: 10, TgTokens: 128, TgPairs: 10, TgPromptTokens: 64,
                 DocTokens: 16384, TurnPairs: 10, AnswerTokens: 16,
-                Streams: 4, ConcurrentTokens: 128, ConcurrentPairs: 10, ContextSize: 0, EmbeddingTexts: EmbeddingTextsDefault, ConcurrentStreams: [4], ColdCheck: true,
+                Streams: 4, ConcurrentTokens: 128, ConcurrentPairs: 10, ContextSize: 0, EmbeddingTexts: EmbeddingTextsDefault, ConcurrentStreams: [4], MediaPairs: 10, ColdCheck: true,
                 ExtraPairBudget: TimeSpan.MaxValue),
             BenchmarkMode.Tiny => new BenchmarkPlan(
                 PpTokens: 512, PpPairs: 3, TgTokens: 32, TgPairs: 3, TgPromptTokens: 32,
                 DocTokens: 1024, TurnPairs: 2, AnswerTokens: 8,
-                Streams: 4, ConcurrentTokens: 16, ConcurrentPairs: 2, ContextSize: 0, EmbeddingTexts: 200, ConcurrentStreams: [4], ColdCheck: true,
+                Streams: 4, ConcurrentTokens: 16, ConcurrentPairs: 2, ContextSize: 0, EmbeddingTexts: 200, ConcurrentStreams: [4], MediaPairs: 2, ColdCheck: true,
                 ExtraPairBudget: TimeSpan.FromMinutes(1)),
             _ => new BenchmarkPlan(
                 PpTokens: 512, PpPairs: 3, TgTokens: 64, TgPairs: 4, TgPromptTokens: 48,
                 DocTokens: 2048, TurnPairs: 2, AnswerTokens: 8,
-                Streams: 4, ConcurrentTokens: 32, ConcurrentPairs: 3, ContextSize: 0, EmbeddingTexts: EmbeddingTextsDefault, ConcurrentStreams: [4], ColdCheck: true,
+                Streams: 4, ConcurrentTokens: 32, ConcurrentPairs: 3, ContextSize: 0, EmbeddingTexts: EmbeddingTextsDefault, ConcurrentStreams: [4], MediaPairs: 3, ColdCheck: true,
                 ExtraPairBudget: TimeSpan.FromMinutes(6.5)),
         };
 
         if (options.Pairs is { } pairs)
         {
-            plan = plan with { PpPairs = pairs, TgPairs = pairs, TurnPairs = pairs, ConcurrentPairs = pairs };
+            plan = plan with { PpPairs = pairs, TgPairs = pairs, TurnPairs = pairs, ConcurrentPairs = pairs, MediaPairs = pairs };
         }
 
         if (options.Streams is { Count: > 0 } streams)

@@ -132,12 +132,77 @@ extern void llama_synchronize(struct llama_context *ctx);
 extern llama_memory_t llama_get_memory(const struct llama_context *ctx);
 extern void llama_memory_clear(llama_memory_t mem, bool data);
 extern void llama_memory_seq_cp(llama_memory_t mem, llama_seq_id src, llama_seq_id dst, llama_pos p0, llama_pos p1);
+extern bool llama_memory_seq_rm(llama_memory_t mem, llama_seq_id seq_id, llama_pos p0, llama_pos p1);
 /* From libggml.so: backend modules (e.g. a CUDA build) and the device list. */
 extern void *ggml_backend_load(const char *path);
 extern size_t ggml_backend_dev_count(void);
 extern void *ggml_backend_dev_get(size_t index);
 extern const char *ggml_backend_dev_name(void *device);
 extern const char *ggml_backend_dev_description(void *device);
+
+/* From libmtmd.so (llama.cpp's multimodal library, same build): projectors, media chunks and the evaluation helpers.
+ * Only llama_mtmd_loop.c uses these (linked with -lmtmd); layouts as in tools/mtmd/mtmd.h and mtmd-helper.h at b10221. */
+struct mtmd_context;
+struct mtmd_bitmap;
+struct mtmd_input_chunks;
+struct mtmd_input_chunk;
+enum { MTMD_INPUT_CHUNK_TYPE_TEXT = 0, MTMD_INPUT_CHUNK_TYPE_IMAGE = 1, MTMD_INPUT_CHUNK_TYPE_AUDIO = 2 };
+
+struct mtmd_context_params {
+    bool use_gpu;
+    bool print_timings;
+    int n_threads;
+    const char *image_marker; /* deprecated: media_marker */
+    const char *media_marker;
+    int32_t flash_attn_type;
+    bool warmup;
+    int image_min_tokens;
+    int image_max_tokens;
+    void *cb_eval;
+    void *cb_eval_user_data;
+    int batch_max_tokens;
+    void *progress_callback;
+    void *progress_callback_user_data;
+};
+
+struct mtmd_input_text {
+    const char *text;
+    size_t n_text;
+    bool add_special;
+    bool parse_special;
+};
+
+/* mtmd_helper_bitmap_init_from_buf returns a bitmap, or (for video input, which these loops never send) a video context. */
+struct mtmd_helper_bitmap_wrapper {
+    struct mtmd_bitmap *bitmap;
+    void *video_ctx;
+};
+
+extern struct mtmd_context_params mtmd_context_params_default(void);
+extern const char *mtmd_default_marker(void);
+extern struct mtmd_context *mtmd_init_from_file(const char *mmproj_fname, const struct llama_model *text_model,
+                                                const struct mtmd_context_params ctx_params);
+extern void mtmd_free(struct mtmd_context *ctx);
+extern bool mtmd_support_vision(struct mtmd_context *ctx);
+extern bool mtmd_support_audio(struct mtmd_context *ctx);
+extern void mtmd_bitmap_free(struct mtmd_bitmap *bitmap);
+extern struct mtmd_input_chunks *mtmd_input_chunks_init(void);
+extern size_t mtmd_input_chunks_size(const struct mtmd_input_chunks *chunks);
+extern const struct mtmd_input_chunk *mtmd_input_chunks_get(const struct mtmd_input_chunks *chunks, size_t idx);
+extern void mtmd_input_chunks_free(struct mtmd_input_chunks *chunks);
+extern int32_t mtmd_input_chunk_get_type(const struct mtmd_input_chunk *chunk);
+extern const llama_token *mtmd_input_chunk_get_tokens_text(const struct mtmd_input_chunk *chunk, size_t *n_tokens_output);
+extern size_t mtmd_input_chunk_get_n_tokens(const struct mtmd_input_chunk *chunk);
+extern int32_t mtmd_tokenize(struct mtmd_context *ctx, struct mtmd_input_chunks *output, const struct mtmd_input_text *text,
+                             const struct mtmd_bitmap **bitmaps, size_t n_bitmaps);
+extern int32_t mtmd_encode_chunk(struct mtmd_context *ctx, const struct mtmd_input_chunk *chunk);
+extern struct mtmd_helper_bitmap_wrapper mtmd_helper_bitmap_init_from_buf(struct mtmd_context *ctx, const unsigned char *buf,
+                                                                          size_t len, bool placeholder);
+extern int32_t mtmd_helper_eval_chunk_single(struct mtmd_context *ctx, struct llama_context *lctx,
+                                             const struct mtmd_input_chunk *chunk, llama_pos n_past, llama_seq_id seq_id,
+                                             int32_t n_batch, bool logits_last, llama_pos *new_n_past);
+extern void mtmd_log_set(ggml_log_cb callback, void *user_data);
+extern void mtmd_helper_log_set(ggml_log_cb callback, void *user_data);
 
 /* ---- Helpers shared by the loops ---- */
 

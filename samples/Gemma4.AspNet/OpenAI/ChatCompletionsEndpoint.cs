@@ -1,5 +1,7 @@
+using Gemma4.AI;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Gemma4.AspNet.OpenAI;
 
@@ -10,20 +12,23 @@ internal static class ChatCompletionsEndpoint
     {
         var cancellationToken = context.RequestAborted; // a client that hangs up cancels its generation
         var request = await WireBody.ReadAsync<ChatCompletionRequest>(context.Request, cancellationToken);
-        var messages = ChatMessageMapper.ToChatMessages(request.Messages);
+        var model = client.GetService<Gemma4Model>(); // null behind a client that hides it: the library then decides
+        var remote = context.RequestServices.GetRequiredService<ServerSettings>().AllowRemoteMedia ? context.RequestServices.GetRequiredService<RemoteMedia>() : null;
+        var media = new MediaParts(remote, model?.SupportsImages, model?.SupportsAudio);
+        var messages = await ChatMessageMapper.ToChatMessagesAsync(request.Messages, media, cancellationToken);
         var options = ChatOptionsMapper.ToChatOptions(request);
-        var model = client.GetService<ChatClientMetadata>()?.DefaultModelId ?? "gemma4";
+        var modelId = client.GetService<ChatClientMetadata>()?.DefaultModelId ?? "gemma4";
 
         if (request.Stream != true)
         {
             var response = await client.GetResponseAsync(messages, options, cancellationToken);
             context.Response.ContentType = "application/json";
             await using var json = new System.Text.Json.Utf8JsonWriter(context.Response.Body, WireJson.WriterOptions);
-            ChatCompletionWriter.Write(json, response, model);
+            ChatCompletionWriter.Write(json, response, modelId);
             return;
         }
 
-        await StreamAsync(context, client, messages, options, model, request.StreamOptions?.IncludeUsage == true, cancellationToken);
+        await StreamAsync(context, client, messages, options, modelId, request.StreamOptions?.IncludeUsage == true, cancellationToken);
     }
 
     private static async Task StreamAsync(HttpContext context, IChatClient client, List<ChatMessage> messages, ChatOptions options, string model, bool includeUsage, CancellationToken cancellationToken)

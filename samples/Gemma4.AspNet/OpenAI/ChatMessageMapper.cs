@@ -3,10 +3,13 @@ using Microsoft.Extensions.AI;
 
 namespace Gemma4.AspNet.OpenAI;
 
-/// <summary>OpenAI messages to MEAI messages: system/developer, user, assistant (with tool_calls) and tool results.</summary>
+/// <summary>
+/// OpenAI messages to MEAI messages: system/developer, user (text, images and audio: <see cref="MediaParts"/>), assistant
+/// (with tool_calls) and tool results; one MEAI message per request message, so message indexes stay the request's.
+/// </summary>
 internal static class ChatMessageMapper
 {
-    public static List<ChatMessage> ToChatMessages(IReadOnlyList<WireMessage?>? messages)
+    public static async Task<List<ChatMessage>> ToChatMessagesAsync(IReadOnlyList<WireMessage?>? messages, MediaParts media, CancellationToken cancellationToken)
     {
         if (messages is null || messages.Count == 0)
         {
@@ -26,6 +29,7 @@ internal static class ChatMessageMapper
             result.Add(m.Role switch
             {
                 "system" or "developer" => new ChatMessage(ChatRole.System, Text(m.Content, param)),
+                "user" when MediaParts.HasMedia(m.Content) => new ChatMessage(ChatRole.User, await media.MapAsync(m.Content!.Value, param + ".content", cancellationToken)),
                 "user" => new ChatMessage(ChatRole.User, Text(m.Content, param)),
                 "assistant" => Assistant(m, param),
                 "tool" => Tool(m, param),
@@ -119,7 +123,7 @@ internal static class ChatMessageMapper
         }
     }
 
-    /// <summary>A string, null, or an array of text parts (images and audio are refused: this server runs text only).</summary>
+    /// <summary>A string, null, or an array of text parts (images and audio are taken in user messages only, by <see cref="MediaParts"/>).</summary>
     private static string Text(JsonElement? content, string param)
     {
         var field = param + ".content";
@@ -149,7 +153,9 @@ internal static class ChatMessageMapper
 
             if (type.GetString() != "text")
             {
-                throw new OpenAIRequestException($"Content parts of type '{type.GetString()}' are not supported; this server takes text only.", field);
+                throw MediaParts.IsMediaType(type.GetString())
+                    ? new OpenAIRequestException($"Content parts of type '{type.GetString()}' are taken in user messages only.", partParam + ".type")
+                    : MediaParts.Unsupported(type.GetString(), partParam);
             }
 
             if (!part.TryGetProperty("text", out var text) || text.ValueKind != JsonValueKind.String)

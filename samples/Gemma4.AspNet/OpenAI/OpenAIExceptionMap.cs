@@ -29,14 +29,21 @@ internal static class OpenAIExceptionMap
         Gemma4ContextOverflowException => new(400, exception.Message, "messages", "context_length_exceeded"),
         Gemma4EmbeddingInputTooLongException => new(400, exception.Message, "input", "context_length_exceeded"),
         Gemma4QueueFullException => new(503, exception.Message, null, "server_overloaded"), // QueueFullBehavior = Throw
+        // An image or clip the decoders refused (empty, corrupt, truncated, mislabelled, too large): ChatMessageMapper keeps
+        // message i and content part j at the same indexes, and makes images only of image_url and audio of input_audio parts.
+        Gemma4MediaException m => new(400, MessageOf(m), MediaParam(m), "invalid_media"),
         // Gemma4.AI checks what a request asks for when the call is made: a value out of range, tool_choice "required"
         // without tools, duplicate tool names, a tool name that cannot round-trip through Gemma's call syntax.
         ArgumentException a => new(400, MessageOf(a), a.ParamName is { } name && WireParams.TryGetValue(name, out var wire) ? wire : null),
         // What the model's template or grammar cannot express: JSON Schema features it cannot enforce (pattern,
-        // minItems over 1000), values the template cannot render.
+        // minItems over 1000), values the template cannot render; media of a type the decoders do not read.
         NotSupportedException => new(400, exception.Message),
         _ => null,
     };
+
+    private static string? MediaParam(Gemma4MediaException m) =>
+        m.MessageIndex < 0 || m.ContentIndex < 0 ? "messages"
+        : $"messages[{m.MessageIndex}].content[{m.ContentIndex}].{(m.MediaType.StartsWith("audio/", StringComparison.OrdinalIgnoreCase) ? "input_audio.data" : "image_url.url")}";
 
     // ArgumentException.Message appends " (Parameter 'x')" and ArgumentOutOfRangeException "Actual value was …":
     // the library's own text already names the setting and value.

@@ -16,7 +16,7 @@ internal static class ChatMedia
     /// Decodes and tokenizes every image and audio clip of <paramref name="messages"/> (which hold only supported media
     /// by now), keyed by the content object.
     /// </summary>
-    /// <exception cref="ArgumentException">A medium is empty, corrupt, truncated, too large, or not what its media type says; the
+    /// <exception cref="Gemma4MediaException">A medium is empty, corrupt, truncated, too large, or not what its media type says; the
     /// message names the message index, the content index and the media type.</exception>
     public static Dictionary<AIContent, PreparedMedia> Prepare(Gemma4Model model, IList<ChatMessage> messages)
     {
@@ -150,10 +150,10 @@ internal static class ChatMedia
         _ => null,
     };
 
-#pragma warning disable CA2208 // The bad argument is the public method's 'messages', which these exceptions name.
     private static PreparedMedia PrepareOne(Gemma4Model model, MediaProjector projector, AIContent content, MediaKind kind, string mediaType, int message, ChatRole role, int index)
     {
         string Where() => string.Create(CultureInfo.InvariantCulture, $"Message {message} ({role}) content {index}: the '{mediaType}' data");
+        Gemma4MediaException Bad(string text, Exception? inner = null) => new(message, index, mediaType, text, inner);
 
         ReadOnlyMemory<byte> bytes;
         try
@@ -163,12 +163,12 @@ internal static class ChatMedia
         }
         catch (FormatException ex)
         {
-            throw new ArgumentException($"{Where()} is not a valid data URI: {ex.Message}", "messages", ex);
+            throw Bad($"{Where()} is not a valid data URI: {ex.Message}", ex);
         }
 
         if (bytes.IsEmpty)
         {
-            throw new ArgumentException($"{Where()} is empty (0 bytes).", "messages");
+            throw Bad($"{Where()} is empty (0 bytes).");
         }
 
         var normalized = MediaTypes.Normalize(mediaType);
@@ -177,26 +177,47 @@ internal static class ChatMedia
         if (MediaTypes.KindOf(format) != kind)
         {
             var what = kind == MediaKind.Image ? "an image" : "audio";
-            throw new ArgumentException(format == MediaFormat.Unknown
+            throw Bad(format == MediaFormat.Unknown
                 ? $"{Where()} is not {what} in a format the decoders read (no {MediaTypes.Describe(declared)} header in its first bytes; corrupt or mislabelled?)."
-                : $"{Where()} holds {MediaTypes.Describe(format)}, not {what} the decoders read.", "messages");
+                : $"{Where()} holds {MediaTypes.Describe(format)}, not {what} the decoders read.");
         }
 
+        long width = 0, height = 0;
         if (kind == MediaKind.Image)
         {
-            if (!MediaSniffer.TryReadImageSize(bytes.Span, format, out var width, out var height, out var problem))
+            if (!MediaSniffer.TryReadImageSize(bytes.Span, format, out width, out height, out var problem))
             {
-                throw new ArgumentException($"{Where()} cannot be decoded: {problem}.", "messages");
+                throw Bad($"{Where()} cannot be decoded: {problem}.");
             }
 
             // Checked before stb_image allocates width x height pixels: a small file may claim a huge image.
             var limit = model.LoadedOptions.MaxImagePixels;
             if (width * height > limit)
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                    $"{Where()} is a {width} x {height} image ({width * height:N0} pixels), over the limit of {limit:N0} pixels (Gemma4ModelOptions.MaxImagePixels); scale it down first."),
-                    "messages");
+                throw Bad(string.Create(CultureInfo.InvariantCulture,
+                    $"{Where()} is a {width} x {height} image ({width * height:N0} pixels), over the limit of {limit:N0} pixels (Gemma4ModelOptions.MaxImagePixels); scale it down first."));
             }
+
+            if (!MediaSniffer.IsComplete(bytes.Span, format, width, height, out problem))
+            {
+                throw Bad($"{Where()} cannot be decoded: {problem}.");
+            }
+        }
+        else if (!AudioHeader.TryReadSeconds(bytes.Span, format, out var seconds, out var audioProblem))
+        {
+            throw Bad($"{Where()} cannot be decoded: {audioProblem}.");
+        }
+        else if (seconds > model.LoadedOptions.MaxAudioSeconds)
+        {
+            // Checked before libmtmd's decoder allocates the declared length, resampled to 16 kHz.
+            throw Bad(string.Create(CultureInfo.InvariantCulture,
+                $"{Where()} cannot be used: the clip is {seconds:F1} s long, over the {model.LoadedOptions.MaxAudioSeconds} s limit (Gemma4ModelOptions.MaxAudioSeconds)."));
+        }
+
+        // The decoders would fill what is missing with black or silence.
+        if (MediaSniffer.FindTruncation(bytes.Span, format) is { } truncated)
+        {
+            throw Bad($"{Where()} cannot be used: {truncated}.");
         }
 
         PreparedMedia media;
@@ -206,7 +227,7 @@ internal static class ChatMedia
         }
         catch (InvalidDataException ex)
         {
-            throw new ArgumentException($"{Where()} cannot be used: {ex.Message}.", "messages", ex);
+            throw Bad($"{Where()} cannot be used: {ex.Message}.", ex);
         }
 
         // The budget checked at load keeps images within a micro-batch; a chunk beyond it would abort llama.cpp.
@@ -215,11 +236,10 @@ internal static class ChatMedia
             if (chunk.NonCausal && chunk.Length > model.LoadedOptions.MicroBatchSize)
             {
                 media.Dispose();
-                throw new ArgumentException($"{Where()} became {chunk.Length} tokens, more than MicroBatchSize ({model.LoadedOptions.MicroBatchSize}).", "messages");
+                throw Bad($"{Where()} became {chunk.Length} tokens, more than MicroBatchSize ({model.LoadedOptions.MicroBatchSize}).");
             }
         }
 
         return media;
     }
-#pragma warning restore CA2208
 }

@@ -12,11 +12,11 @@ namespace Gemma4.AI;
 /// <remarks>
 /// <para>Prompts are rendered exactly as the official Gemma 4 chat template renders them; output is parsed back into
 /// text, reasoning and function calls. Non-streaming calls are the streaming call collected, so both behave alike.</para>
-/// <para>Images and audio: <see cref="DataContent"/> images (PNG, JPEG, BMP, GIF, PGM/PPM, TGA) and audio (WAV, MP3,
+/// <para>Images and audio: <see cref="DataContent"/> images (PNG, JPEG, BMP, GIF, TGA) and audio (WAV, MP3,
 /// FLAC) in user and assistant messages reach the model when it was loaded with a projector
 /// (<see cref="Gemma4ModelOptions.ProjectorPath"/>); other media, URLs and files throw <see cref="NotSupportedException"/>
 /// (or are dropped with <see cref="Gemma4ChatClientOptions.IgnoreUnsupportedContent"/>), and corrupt media
-/// <see cref="ArgumentException"/>. See docs/multimodal.md.</para>
+/// <see cref="Gemma4MediaException"/> (an <see cref="ArgumentException"/> naming the message and content). See docs/multimodal.md.</para>
 /// <para>ChatOptions mapping: Temperature, TopP, TopK, Seed, MaxOutputTokens, StopSequences, FrequencyPenalty and
 /// PresencePenalty map to llama.cpp sampling; Instructions becomes the first system turn; Reasoning.Effort (other than
 /// None) turns thinking on and Reasoning.Output = None hides the reasoning; Tools and ToolMode render tool

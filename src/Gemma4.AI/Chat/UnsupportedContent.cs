@@ -90,7 +90,7 @@ internal static class UnsupportedContent
 
         if (MediaTypes.KindOf(type) is not { } kind)
         {
-            var supported = topLevel == "image" ? "PNG, JPEG, BMP, GIF, binary PGM/PPM and TGA" : "WAV, MP3 and FLAC";
+            var supported = topLevel == "image" ? "PNG, JPEG, BMP, GIF and TGA" : "WAV, MP3 and FLAC";
             return $"the media type '{type}' is not one the bundled decoders read ({(topLevel == "image" ? "images" : "audio")}: {supported}); convert it first";
         }
 

@@ -24,6 +24,9 @@ internal sealed unsafe class MediaProjector : IDisposable
     // The eval callback asks to see every 16th node: each seen node is a point where an encode can be aborted.
     private const int AbortCheckStride = 16;
 
+    // The fewest samples (after resampling) mtmd's audio preprocessor takes without asserting.
+    private const int MinimumAudioSamples = 2;
+
     private static readonly byte[] Marker = Encoding.UTF8.GetBytes($"<__gemma4ai_media_{Guid.NewGuid():N}__>");
 
     [ThreadStatic]
@@ -164,6 +167,12 @@ internal sealed unsafe class MediaProjector : IDisposable
 
     private static IntPtr DecodeImage(ReadOnlyMemory<byte> data)
     {
+        if (MediaSniffer.Detect(data.Span) == MediaFormat.Pnm)
+        {
+            var (width, height, pixels) = PnmDecoder.Decode(data.Span);
+            return Bitmap(width, height, pixels);
+        }
+
         var bytes = MemoryMarshal.TryGetArray(data, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
             ? segment.Array
             : data.ToArray();
@@ -176,12 +185,20 @@ internal sealed unsafe class MediaProjector : IDisposable
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            throw new InvalidDataException($"stb_image could not decode the image ({ex.Message}): corrupt or truncated data, or an unsupported variant of the format", ex);
+            // StbImageSharp's reasons are stb_image's terse codes, sometimes padded with NULs or blank: keep what reads.
+            var reason = string.Join(' ', ex.Message.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(w => new string([.. w.Where(c => !char.IsControl(c))])).Where(w => w.Length > 0));
+            throw new InvalidDataException(
+                $"stb_image could not decode the image{(reason.Length > 0 ? $" ({reason})" : string.Empty)}: corrupt or truncated data, or an unsupported variant of the format", ex);
         }
 
-        fixed (byte* rgb = image.Data)
+        return Bitmap(image.Width, image.Height, image.Data);
+    }
+
+    private static IntPtr Bitmap(int width, int height, byte[] rgb)
+    {
+        fixed (byte* p = rgb)
         {
-            var bitmap = MtmdNative.BitmapInit((uint)image.Width, (uint)image.Height, rgb);
+            var bitmap = MtmdNative.BitmapInit((uint)width, (uint)height, p);
             return bitmap != IntPtr.Zero ? bitmap : throw new InvalidDataException("mtmd could not create a bitmap of the image");
         }
     }
@@ -211,7 +228,6 @@ internal sealed unsafe class MediaProjector : IDisposable
             throw new InvalidDataException($"the data decoded as {(isAudio ? "audio" : "an image")}, not as {(kind == MediaKind.Audio ? "audio" : "an image")}");
         }
 
-        var byteCount = checked((int)MtmdNative.BitmapByteCount(bitmap));
         var width = MtmdNative.BitmapWidth(bitmap);
         var height = MtmdNative.BitmapHeight(bitmap);
         if (isAudio)
@@ -222,11 +238,20 @@ internal sealed unsafe class MediaProjector : IDisposable
                 throw new InvalidDataException("the clip contains no audio samples");
             }
 
+            // mtmd asserts (aborting the process) on a clip of one sample.
+            if (width < MinimumAudioSamples)
+            {
+                throw new InvalidDataException($"the clip is {width} sample{(width == 1 ? "" : "s")} long at {AudioSampleRate} Hz, too short to hear (at least {MinimumAudioSamples})");
+            }
+
             if (seconds > maxAudioSeconds)
             {
                 throw new InvalidDataException($"the clip is {seconds:F1} s long, over the {maxAudioSeconds:F0} s limit (Gemma4ModelOptions.MaxAudioSeconds)");
             }
         }
+
+        var bytes = MtmdNative.BitmapByteCount(bitmap);
+        var byteCount = bytes <= int.MaxValue ? (int)bytes : throw new InvalidDataException($"the decoded {(isAudio ? "clip" : "image")} takes {bytes:N0} bytes, more than one buffer holds");
 
         // The cache key of the media: its decoded content, so the same picture in another file format is the same media.
         var hash = new byte[32];

@@ -1,4 +1,5 @@
 using System.Text;
+using Gemma4.AI.Multimodal;
 using Microsoft.Extensions.AI;
 
 namespace Gemma4.AI.Formatting;
@@ -123,16 +124,10 @@ internal static class Gemma4MessageMapper
             return null;
         }
 
-        foreach (var type in (ReadOnlySpan<string>)["image", "audio", "video"])
-        {
-            if (mediaType.Length > type.Length && mediaType[type.Length] == '/' &&
-                mediaType.StartsWith(type, StringComparison.OrdinalIgnoreCase))
-            {
-                return type;
-            }
-        }
-
-        return null;
+        // Normalized as the client checks and decodes it, so "Image/PNG" or " image/png" is an image here too.
+        var normalized = MediaTypes.Normalize(mediaType);
+        var topLevel = MediaTypes.TopLevel(normalized);
+        return normalized.Length > topLevel.Length && topLevel is "image" or "audio" or "video" ? topLevel : null;
     }
 
     private static List<TemplateToolCall>? ToToolCalls(ChatMessage message)

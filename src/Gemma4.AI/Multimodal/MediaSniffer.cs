@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 
 namespace Gemma4.AI.Multimodal;
 
@@ -198,6 +199,160 @@ internal static class MediaSniffer
         return true;
     }
 
+    /// <summary>
+    /// False with a reason when an uncompressed BMP or TGA of <paramref name="width"/> x <paramref name="height"/> (read by
+    /// <see cref="TryReadImageSize"/>) ends before its last row (stb_image would read the missing rows as black), or when a
+    /// JPEG lacks the (first DC) scan of a component (stb_image would show uninitialized memory).
+    /// </summary>
+    public static bool IsComplete(ReadOnlySpan<byte> data, MediaFormat format, long width, long height, out string problem)
+    {
+        problem = string.Empty;
+        if (format == MediaFormat.Bmp && data.Length >= 34)
+        {
+            var headerSize = BinaryPrimitives.ReadUInt32LittleEndian(data[14..]);
+            var (bitsPerPixel, compression) = headerSize == 12
+                ? (BinaryPrimitives.ReadUInt16LittleEndian(data[24..]), 0u)
+                : (BinaryPrimitives.ReadUInt16LittleEndian(data[28..]), BinaryPrimitives.ReadUInt32LittleEndian(data[30..]));
+
+            // BI_RGB, BI_BITFIELDS, BI_ALPHABITFIELDS: rows of a known size from the pixel-data offset on.
+            if (compression is 0 or 3 or 6 && bitsPerPixel is > 0 and <= 32)
+            {
+                var start = Math.Max(BinaryPrimitives.ReadUInt32LittleEndian(data[10..]), 14 + headerSize);
+                return IsComplete(data, start, ((width * bitsPerPixel) + 31) / 32 * 4 * height, "BMP", out problem);
+            }
+        }
+        else if (format == MediaFormat.Jpeg)
+        {
+            return IsEveryJpegComponentScanned(data, out problem);
+        }
+        else if (format == MediaFormat.Tga && data[2] is 1 or 2 or 3)
+        {
+            // ID field and colour map, then the pixels.
+            var colorMap = data[1] == 1 ? BinaryPrimitives.ReadUInt16LittleEndian(data[5..]) * (long)((data[7] + 7) / 8) : 0;
+            return IsComplete(data, 18 + data[0] + colorMap, width * height * ((data[16] + 7) / 8), "TGA", out problem);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// stb_image allocates a JPEG's component planes (and a progressive JPEG's coefficients) without clearing them and
+    /// fills them scan by scan (a progressive JPEG's first DC scan clears each block): a component that no such scan covers
+    /// (a crafted or damaged file, even one with no scan at all) would become an image of whatever the process's heap held.
+    /// </summary>
+    private static bool IsEveryJpegComponentScanned(ReadOnlySpan<byte> data, out string problem)
+    {
+        problem = string.Empty;
+        Span<byte> components = stackalloc byte[4];
+        Span<bool> covered = stackalloc bool[4];
+        var componentCount = 0;
+        var frame = false;
+        var i = 2;
+        while (i + 4 <= data.Length)
+        {
+            if (data[i] != 0xFF)
+            {
+                i++; // entropy-coded data: markers are 0xFF followed by neither 0x00 (stuffing) nor a restart code
+                continue;
+            }
+
+            var marker = data[i + 1];
+            if (marker is 0x00 or 0xFF or 0x01 or (>= 0xD0 and <= 0xD7))
+            {
+                i += marker == 0xFF ? 1 : 2;
+                continue;
+            }
+
+            if (marker == 0xD9)
+            {
+                break;
+            }
+
+            var length = BinaryPrimitives.ReadUInt16BigEndian(data[(i + 2)..]);
+            var segment = data.Slice(i + 4, Math.Max(0, Math.Min(length - 2, data.Length - i - 4)));
+            if (marker is >= 0xC0 and <= 0xCF and not 0xC4 and not 0xC8 and not 0xCC && segment.Length >= 6)
+            {
+                frame = true;
+                componentCount = Math.Min(segment[5], (byte)4);
+                for (var c = 0; c < componentCount && 6 + (3 * c) < segment.Length; c++)
+                {
+                    components[c] = segment[6 + (3 * c)];
+                }
+            }
+            else if (marker == 0xDA && segment.Length >= 1)
+            {
+                // Components, then spectral start, end and successive approximation: Ss = 0 and Ah = 0 is a baseline scan
+                // or a progressive first DC scan.
+                var count = segment[0];
+                if (segment.Length >= 1 + (2 * count) + 3 && segment[1 + (2 * count)] == 0 && segment[3 + (2 * count)] >> 4 == 0)
+                {
+                    for (var s = 0; s < count; s++)
+                    {
+                        var index = components[..componentCount].IndexOf(segment[1 + (2 * s)]);
+                        if (index >= 0)
+                        {
+                            covered[index] = true;
+                        }
+                    }
+                }
+            }
+
+            i += 2 + length;
+        }
+
+        if (frame && covered[..componentCount].Contains(false))
+        {
+            problem = string.Create(CultureInfo.InvariantCulture,
+                $"the JPEG has no (first DC) scan for component {covered[..componentCount].IndexOf(false) + 1} of {componentCount} (corrupt, truncated or crafted)");
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool IsComplete(ReadOnlySpan<byte> data, long start, long pixelBytes, string format, out string problem)
+    {
+        var present = Math.Max(0, data.Length - start);
+        problem = present < pixelBytes
+            ? string.Create(CultureInfo.InvariantCulture, $"the {format} pixel data is truncated ({present:N0} of {pixelBytes:N0} bytes present)")
+            : string.Empty;
+        return present >= pixelBytes;
+    }
+
+    /// <summary>
+    /// WAV data whose header states a longer data chunk than the bytes hold (libmtmd's decoder would fill the rest with
+    /// silence): the reason, else null. Uncompressed BMP and TGA are checked by <see cref="IsComplete(ReadOnlySpan{byte}, MediaFormat, long, long, out string)"/>;
+    /// a cut JPEG, GIF, MP3 or FLAC states no total length and decodes up to the cut, as in browsers and players.
+    /// </summary>
+    /// <param name="data">The bytes, of a format <see cref="Detect"/> found.</param>
+    /// <param name="format">The format.</param>
+    public static string? FindTruncation(ReadOnlySpan<byte> data, MediaFormat format)
+    {
+        if (format != MediaFormat.Wav)
+        {
+            return null;
+        }
+
+        // RIFF chunks after "RIFF" size "WAVE"; each is padded to an even length.
+        for (long offset = 12; offset + 8 <= data.Length;)
+        {
+            var size = BinaryPrimitives.ReadUInt32LittleEndian(data[(int)(offset + 4)..]);
+            if (data.Slice((int)offset, 4).SequenceEqual("data"u8))
+            {
+                // 0 and 0xFFFFFFFF: written while streaming, length unknown; the decoder reads to the end.
+                var expected = offset + 8 + size;
+                return size is not (0 or uint.MaxValue) && data.Length < expected
+                    ? string.Create(CultureInfo.InvariantCulture,
+                        $"the WAV data is truncated: its header describes {expected:N0} bytes with the samples, but there are {data.Length:N0}")
+                    : null;
+            }
+
+            offset += 8 + size + (size & 1);
+        }
+
+        return null;
+    }
+
     // MPEG audio frame header: 11-bit sync, a version other than reserved, layer I-III, a real bitrate and sample rate.
     private static bool IsMpegAudioFrame(ReadOnlySpan<byte> data) =>
         data.Length >= 4 && data[0] == 0xFF && (data[1] & 0xE0) == 0xE0
@@ -266,37 +421,8 @@ internal static class MediaSniffer
     private static bool TryReadPnmSize(ReadOnlySpan<byte> data, out long width, out long height)
     {
         var i = 2;
-        width = ReadNumber(data, ref i);
-        height = ReadNumber(data, ref i);
+        width = PnmDecoder.ReadNumber(data, ref i);
+        height = PnmDecoder.ReadNumber(data, ref i);
         return width > 0 && height > 0;
-
-        static long ReadNumber(ReadOnlySpan<byte> data, ref int i)
-        {
-            while (i < data.Length && (data[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)'\f' or (byte)'\v' || data[i] == '#'))
-            {
-                if (data[i] == '#')
-                {
-                    while (i < data.Length && data[i] is not ((byte)'\n' or (byte)'\r'))
-                    {
-                        i++;
-                    }
-                }
-                else
-                {
-                    i++;
-                }
-            }
-
-            long n = 0;
-            var digits = 0;
-            while (i < data.Length && data[i] is >= (byte)'0' and <= (byte)'9' && digits < 12)
-            {
-                n = (n * 10) + (data[i] - '0');
-                i++;
-                digits++;
-            }
-
-            return digits == 0 ? -1 : n;
-        }
     }
 }

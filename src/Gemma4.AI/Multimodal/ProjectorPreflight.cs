@@ -488,6 +488,7 @@ internal static class ProjectorPreflight
                 return null;
             }
 
+            CheckType(t);
             return n;
         }
 
@@ -506,6 +507,7 @@ internal static class ProjectorPreflight
                 return null;
             }
 
+            CheckType(t);
             return cout;
         }
 
@@ -574,11 +576,31 @@ internal static class ProjectorPreflight
             {
                 if (SameShape(t.Dimensions, shape))
                 {
+                    CheckType(t);
                     return;
                 }
             }
 
             problems.Add($"tensor '{name}' has shape {Shape(t.Dimensions)}, expected {string.Join(" or ", shapes.Select(s => Shape(s)))}; {WouldAbort}");
+        }
+
+        /// <summary>
+        /// The types the graphs' CPU kernels take: a norm, bias or scale is multiplied or added element-wise to F32
+        /// activations (ggml's binary ops abort on an F16 or quantized second operand), the conformer's depthwise kernel
+        /// goes to ssm_conv (F32 only), and convolution kernels through im2col (F16 or F32). Matrices and the position
+        /// table may have any type (matrix multiplication and row lookup take all of them); converters write exactly this.
+        /// </summary>
+        public void CheckType(GgufTensorInfo t)
+        {
+            var vector = t.Dimensions.Count(d => d != 1) <= 1;
+            if ((vector || t.Name.EndsWith(".conv_dw.weight", StringComparison.Ordinal)) && t.Type != GgmlType.F32)
+            {
+                problems.Add($"tensor '{t.Name}' is {GgmlTypeInfo.Name(t.Type)}, but the encoder uses it in an operation that takes F32 only; {WouldAbort} at the first encode");
+            }
+            else if ((t.Name == "v.patch_embd.weight" || t.Name.StartsWith("a.conv1d.", StringComparison.Ordinal)) && t.Type is not (GgmlType.F32 or GgmlType.F16))
+            {
+                problems.Add($"tensor '{t.Name}' is {GgmlTypeInfo.Name(t.Type)}, but a convolution kernel must be F16 or F32; {WouldAbort} at the first encode");
+            }
         }
 
         // ggml pads shapes with trailing 1s: [n] and [n, 1] are the same tensor.

@@ -160,11 +160,14 @@ internal static partial class NativeLogging
     /// (and our generated ones, which copy the converter's types) prints it.</item>
     /// <item>"using full-size SWA cache": <see cref="Gemma4ModelOptions.SwaFull"/> is true by default, deliberately
     /// (any cached prefix can be resumed).</item>
+    /// <item>"audio input is in experimental stage and may have reduced quality": mtmd prints it at every load of an audio
+    /// encoder; docs/multimodal.md says so once.</item>
     /// </list>
     /// </summary>
     internal static bool IsExpectedWarning(string line) =>
         (line.Contains("control-looking token", StringComparison.Ordinal) && line.Contains("'<|tool_response>'", StringComparison.Ordinal))
-        || line.Contains("using full-size SWA cache", StringComparison.Ordinal);
+        || line.Contains("using full-size SWA cache", StringComparison.Ordinal)
+        || line.Contains("audio input is in experimental stage", StringComparison.Ordinal);
 
     private static void Publish(LogLevel level, string line)
     {

@@ -17,6 +17,9 @@ public sealed class MediaChatTests(MediaModel fixture) : IClassFixture<MediaMode
         { "bmp", "image/bmp", 48 },
         { "jpeg", "image/jpeg", 48 },
         { "gif", "image/gif", 48 },
+        { "ppm", "image/x-portable-pixmap", 48 },
+        { "pgm-16bit", "image/x-portable-graymap", 48 },
+        { "tga", "image/x-tga", 48 },
         { "wav16", "audio/wav", 50 },
         { "wav8-8k", "audio/x-wav", 50 },
         { "wav24-48k-stereo", "audio/wav", 50 },
@@ -43,6 +46,22 @@ public sealed class MediaChatTests(MediaModel fixture) : IClassFixture<MediaMode
         Assert.Equal(rendered.Length - 1 + 2 + mediaTokens, withMedia.Usage.InputTokenCount);
         var key = mediaType.StartsWith("image", StringComparison.Ordinal) ? UsageKeys.InputImageTokens : UsageKeys.InputAudioTokens;
         Assert.Equal(mediaTokens, withMedia.Usage.AdditionalCounts![key]);
+    }
+
+    [Theory]
+    [InlineData(" image/png ")]
+    [InlineData("IMAGE/PNG; name=cat.png")]
+    [InlineData(" Audio/WAV")]
+    public async Task MediaType_WithSpacesCaseOrParameters_IsStillMedia(string mediaType)
+    {
+        using var client = new Gemma4ChatClient(fixture.Model);
+        var audio = mediaType.Contains("audio", StringComparison.OrdinalIgnoreCase);
+        var media = new DataContent(audio ? TestMedia.Wav(2) : TestMedia.Png(320, 240), mediaType);
+
+        var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, [media, new TextContent("What is this?")])], Greedy);
+
+        // Never dropped silently: the template places it and mtmd encodes it.
+        Assert.Equal(audio ? 50 : 48, response.Usage!.AdditionalCounts![audio ? UsageKeys.InputAudioTokens : UsageKeys.InputImageTokens]);
     }
 
     [Fact]
@@ -154,6 +173,9 @@ public sealed class MediaChatTests(MediaModel fixture) : IClassFixture<MediaMode
         "bmp" => TestMedia.Bmp(320, 240),
         "jpeg" => TestMedia.Jpeg(320, 240),
         "gif" => TestMedia.Gif(320, 240),
+        "ppm" => TestMedia.Pnm(320, 240),
+        "pgm-16bit" => TestMedia.Pnm(320, 240, grey: true, maxValue: 65535),
+        "tga" => TestMedia.Tga(320, 240),
         "wav16" => TestMedia.Wav(2),
         "wav8-8k" => TestMedia.Wav(2, 8000, 1, 8),
         "wav24-48k-stereo" => TestMedia.Wav(2, 48000, 2, 24),

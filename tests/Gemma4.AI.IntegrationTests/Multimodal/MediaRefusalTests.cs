@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Gemma4.AI.IntegrationTests.Support;
 using Gemma4.AI.TestModels;
 using Microsoft.Extensions.AI;
@@ -34,9 +35,30 @@ public sealed class MediaRefusalTests(MediaModel fixture) : IClassFixture<MediaM
         { "corrupt-jpeg", "image/jpeg", "cannot be used: stb_image could not decode the image" },
         { "truncated-header-png", "image/png", "the PNG header (IHDR) is missing or truncated" },
         { "jpeg-no-frame", "image/jpeg", "the JPEG data has no frame header (SOF)" },
-        { "ascii-pgm", "image/x-portable-graymap", "only binary PGM/PPM (P5/P6) images are supported, not P2" },
+        { "truncated-bmp-8bit", "image/bmp", "the BMP pixel data is truncated" },
+        { "truncated-wav-data", "audio/wav", "cannot be used: the WAV data is truncated: its header describes 32,044 bytes with the samples, but there are 16,022" },
         { "truncated-wav", "audio/wav", "cannot be used" },
         { "silent-wav", "audio/wav", "cannot be used: Unable to read WAV audio file from buffer" },
+
+        // mtmd asserts on a one-sample clip; its helper sizes its buffer from the header (an uncaught bad_alloc on a
+        // FLAC claiming 2^36 samples, gigabytes for a WAV at 1 Hz) and hands data under 12 bytes to ffprobe as video.
+        { "one-sample-wav", "audio/wav", "cannot be used: the clip is 1 sample long at 16000 Hz, too short to hear (at least 2)" },
+        { "flac-claiming-2^36-samples", "audio/flac", "cannot be used: the clip is 4294967.3 s long, over the 600 s limit" },
+        { "wav-at-1-hz", "audio/wav", "cannot be used: the clip is 1000.0 s long, over the 600 s limit" },
+        { "flac-without-length", "audio/flac", "cannot be decoded: the FLAC header does not say how many samples the clip has" },
+        { "mp3-xing-claiming-10h", "audio/mpeg", "cannot be used: the clip is 36000.0 s long, over the 600 s limit" },
+        { "five-byte-mp3", "audio/mpeg", "cannot be decoded: the data is only 5 bytes long: truncated" },
+        { "five-byte-flac", "audio/flac", "cannot be decoded: the data is only 5 bytes long: truncated" },
+
+        // stb_image reads the missing rows of an uncompressed BMP or TGA as black; PNM is decoded here.
+        { "truncated-bmp", "image/bmp", "cannot be decoded: the BMP pixel data is truncated (6,198 of 12,288 bytes present)" },
+        { "truncated-tga", "image/x-tga", "cannot be decoded: the TGA pixel data is truncated" },
+        { "truncated-ppm", "image/x-portable-pixmap", "cannot be used: the PNM pixel data is truncated" },
+
+        // stb_image fills a component's plane (a progressive JPEG's coefficients) only from its scans: without one, the
+        // picture would be the process's uninitialized heap.
+        { "jpeg-without-scan", "image/jpeg", "cannot be decoded: the JPEG has no (first DC) scan for component 1 of 1" },
+        { "progressive-jpeg-without-scan", "image/jpeg", "cannot be decoded: the JPEG has no (first DC) scan for component 1 of 1" },
     };
 
     [Theory]
@@ -51,11 +73,12 @@ public sealed class MediaRefusalTests(MediaModel fixture) : IClassFixture<MediaM
             new(ChatRole.User, [new TextContent("Look:"), new DataContent(Bad(kind), mediaType)]),
         ];
 
-        var e = Assert.ThrowsAny<ArgumentException>(() => client.GetStreamingResponseAsync(messages, Greedy));
+        var e = Assert.Throws<Gemma4MediaException>(() => client.GetStreamingResponseAsync(messages, Greedy));
 
         Assert.Contains($"Message 2 (user) content 1: the '{mediaType}' data", e.Message, StringComparison.Ordinal);
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
         Assert.Equal("messages", e.ParamName);
+        Assert.Equal((2, 1, mediaType), (e.MessageIndex, e.ContentIndex, e.MediaType));
 
         // The same model answers the next request, with a good image.
         var ok = await client.GetResponseAsync([new ChatMessage(ChatRole.User, [new DataContent(TestMedia.Png(64, 64), "image/png")])], Greedy);
@@ -143,6 +166,22 @@ public sealed class MediaRefusalTests(MediaModel fixture) : IClassFixture<MediaM
     }
 
     [Fact]
+    public async Task FormatsWithoutAStatedLength_DecodeUpToTheCut_AndAStreamedWavIsTaken()
+    {
+        // A WAV written while streaming states no data length (0xFFFFFFFF); a cut JPEG, MP3 or FLAC states none at all.
+        using var client = new Gemma4ChatClient(fixture.Model);
+        var streamed = TestMedia.Wav(2);
+        BitConverter.TryWriteBytes(streamed.AsSpan(40), uint.MaxValue);
+        var jpeg = TestMedia.Jpeg(320, 240);
+
+        var audio = await client.GetResponseAsync([new ChatMessage(ChatRole.User, [new DataContent(streamed, "audio/wav")])], Greedy);
+        var image = await client.GetResponseAsync([new ChatMessage(ChatRole.User, [new DataContent(jpeg.AsMemory(0, jpeg.Length / 2), "image/jpeg")])], Greedy);
+
+        Assert.Equal(50, audio.Usage!.AdditionalCounts![UsageKeys.InputAudioTokens]);
+        Assert.Equal(48, image.Usage!.AdditionalCounts![UsageKeys.InputImageTokens]);
+    }
+
+    [Fact]
     public async Task DataUriInUriContent_IsTakenLikeDataContent()
     {
         using var client = new Gemma4ChatClient(fixture.Model);
@@ -215,9 +254,22 @@ public sealed class MediaRefusalTests(MediaModel fixture) : IClassFixture<MediaM
             "corrupt-jpeg" => TwelveBitJpeg(TestMedia.Jpeg(64, 64)),
             "truncated-header-png" => png.AsSpan(0, 14).ToArray(),
             "jpeg-no-frame" => [0xFF, 0xD8, 0xFF, 0xDA, 0, 8, 1, 1, 0, 0, 63, 0, 0xFF, 0xD9],
-            "ascii-pgm" => "P2\n2 2\n255\n0 1 2 3\n"u8.ToArray(),
+            "truncated-bmp-8bit" => Bmp8Bit(64, 48)[..1000],
+            "truncated-wav-data" => TestMedia.Wav(1).AsSpan(0, 16022).ToArray(),
             "truncated-wav" => TestMedia.Wav(1).AsSpan(0, 30).ToArray(),
             "silent-wav" => TestMedia.Wav(0),
+            "one-sample-wav" => TestMedia.Wav(1.0 / 16000),
+            "flac-claiming-2^36-samples" => FlacClaiming((1L << 36) - 1),
+            "wav-at-1-hz" => TestMedia.Wav(1000, sampleRate: 1),
+            "flac-without-length" => FlacClaiming(0),
+            "mp3-xing-claiming-10h" => Mp3WithXingFrames(10 * 3600 * 44100 / 1152),
+            "five-byte-mp3" => [.. "ID3"u8, 3, 0],
+            "five-byte-flac" => [.. "fLaC"u8, 0],
+            "truncated-bmp" => TestMedia.Bmp(64, 64).AsSpan(0, 54 + 6198).ToArray(),
+            "truncated-tga" => TestMedia.Tga(64, 64).AsSpan(0, 5000).ToArray(),
+            "truncated-ppm" => TestMedia.Pnm(64, 64).AsSpan(0, 5000).ToArray(),
+            "jpeg-without-scan" => WithoutScans(TestMedia.Jpeg(64, 64), progressive: false),
+            "progressive-jpeg-without-scan" => WithoutScans(TestMedia.Jpeg(64, 64), progressive: true),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
     }
@@ -240,6 +292,66 @@ public sealed class MediaRefusalTests(MediaModel fixture) : IClassFixture<MediaM
         var copy = jpeg.ToArray();
         copy[copy.AsSpan().IndexOf([(byte)0xFF, (byte)0xC0]) + 4] = 12;
         return copy;
+    }
+
+    // Silent MPEG-1 layer III frames (128 kbit/s, 44.1 kHz, joint stereo; 417 bytes each) whose first carries a Xing
+    // header claiming another frame count: libmtmd's decoder sizes its buffer from that count.
+    private static byte[] Mp3WithXingFrames(uint frames)
+    {
+        var mp3 = new byte[417 * 8];
+        for (var f = 0; f < 8; f++)
+        {
+            new byte[] { 0xFF, 0xFB, 0x90, 0x44 }.CopyTo(mp3.AsSpan(417 * f));
+        }
+
+        "Xing"u8.CopyTo(mp3.AsSpan(36));
+        mp3[43] = 1; // flags: frame count present
+        BinaryPrimitives.WriteUInt32BigEndian(mp3.AsSpan(44), frames);
+        return mp3;
+    }
+
+    // The JPEG's headers (optionally marked progressive, SOF2) and its end marker, without its scan.
+    private static byte[] WithoutScans(byte[] jpeg, bool progressive)
+    {
+        var headers = jpeg.AsSpan(0, jpeg.AsSpan().IndexOf([(byte)0xFF, (byte)0xDA])).ToArray();
+        if (progressive)
+        {
+            headers[headers.AsSpan().IndexOf([(byte)0xFF, (byte)0xC0]) + 1] = 0xC2;
+        }
+
+        return [.. headers, 0xFF, 0xD9];
+    }
+
+    // A short FLAC whose STREAMINFO claims another total sample count (36 bits; 0 means "unknown").
+    private static byte[] FlacClaiming(long samples)
+    {
+        var flac = TestMedia.Flac(0.1);
+        var info = flac.AsSpan(8);
+        info[13] = (byte)((info[13] & 0xF0) | (int)(samples >> 32));
+        BinaryPrimitives.WriteUInt32BigEndian(info[14..], (uint)samples);
+        return flac;
+    }
+
+    /// <summary>An uncompressed 8-bit paletted BMP (rows padded to 4 bytes), grey ramp.</summary>
+    private static byte[] Bmp8Bit(int width, int height)
+    {
+        var row = (width + 3) & ~3;
+        const int offset = 14 + 40 + 1024;
+        var bmp = new byte[offset + (row * height)];
+        "BM"u8.CopyTo(bmp);
+        BitConverter.TryWriteBytes(bmp.AsSpan(2), bmp.Length);
+        BitConverter.TryWriteBytes(bmp.AsSpan(10), offset);
+        BitConverter.TryWriteBytes(bmp.AsSpan(14), 40);
+        BitConverter.TryWriteBytes(bmp.AsSpan(18), width);
+        BitConverter.TryWriteBytes(bmp.AsSpan(22), height);
+        BitConverter.TryWriteBytes(bmp.AsSpan(26), (short)1);
+        BitConverter.TryWriteBytes(bmp.AsSpan(28), (short)8);
+        for (var i = 0; i < 256; i++)
+        {
+            bmp.AsSpan(54 + (i * 4), 3).Fill((byte)i);
+        }
+
+        return bmp;
     }
 
     private static byte[] BmpClaiming(int width, int height)

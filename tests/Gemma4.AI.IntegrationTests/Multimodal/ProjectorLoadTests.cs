@@ -65,6 +65,12 @@ public sealed class ProjectorLoadTests : IDisposable
         { "audio-input-projection-shape", "tensor 'a.input_projection.weight' has shape [20, 32], expected [16, 32]" },
         { "clamp-not-scalar", "tensor 'mm.input_projection.input_max' must be one F32 value" },
 
+        // Tensor types the encoders' CPU kernels abort on at the first encode (ssm_conv, element-wise ops, im2col).
+        { "conv-dw-f16", "tensor 'a.blk.0.conv_dw.weight' is F16, but the encoder uses it in an operation that takes F32 only" },
+        { "norm-f16", "tensor 'v.blk.0.ln1.weight' is F16, but the encoder uses it in an operation that takes F32 only" },
+        { "audio-scale-f16", "tensor 'a.blk.0.per_dim_scale.weight' is F16, but the encoder uses it in an operation that takes F32 only" },
+        { "patch-embd-q8", "tensor 'v.patch_embd.weight' is Q8_0, but a convolution kernel must be F16 or F32" },
+
         // The position table must cover an image of up to ImageMaxTokens tokens laid out in one row (280 x 3 patches).
         { "position-table-8", "has 8 positions per axis, but an image of up to 280 tokens can be 840 patches wide" },
         { "position-table-48", "has 48 positions per axis, but an image of up to 280 tokens can be 840 patches wide" },
@@ -277,6 +283,10 @@ public sealed class ProjectorLoadTests : IDisposable
             "conv-dw-kernel-3" => audio with { TensorShapes = Shape("a.blk.0.conv_dw.weight", 3, 32) },
             "conv1-shape" => audio with { TensorShapes = Shape("a.conv1d.1.weight", 3, 3, 4, 4) },
             "audio-input-projection-shape" => audio with { TensorShapes = Shape("a.input_projection.weight", 20, 32) },
+            "conv-dw-f16" => audio with { TensorTypes = Type("a.blk.0.conv_dw.weight", GgufTensorType.F16) },
+            "norm-f16" => vision with { TensorTypes = Type("v.blk.0.ln1.weight", GgufTensorType.F16) },
+            "audio-scale-f16" => audio with { TensorTypes = Type("a.blk.0.per_dim_scale.weight", GgufTensorType.F16) },
+            "patch-embd-q8" => vision with { PatchSize = 32, TensorTypes = Type("v.patch_embd.weight", GgufTensorType.Q8_0) },
             "clamp-not-scalar" => vision with { ExtraTensors = Shape("mm.input_projection.input_max", 2) },
             "position-table-8" => vision with { PositionTableSize = 8 },
             "position-table-48" => vision with { PositionTableSize = 48 },
@@ -296,6 +306,8 @@ public sealed class ProjectorLoadTests : IDisposable
     }
 
     private static Dictionary<string, GgufMetadataValue> Key(string key, GgufMetadataValue value) => new() { [key] = value };
+
+    private static Dictionary<string, GgufTensorType> Type(string tensor, GgufTensorType type) => new() { [tensor] = type };
 
     private static Dictionary<string, IReadOnlyList<long>> Shape(string tensor, params long[] shape) => new() { [tensor] = shape };
 }

@@ -29,7 +29,7 @@ public sealed class AspNetSampleWireTests(AspNetSampleFixture server)
         var lines = server.Output.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
         // Started as the fixture starts it (dotnet path/to/Gemma4.AspNet.dll from another folder): appsettings.json still applies.
-        Assert.True(lines.Length <= 9, $"{lines.Length} lines at start:\n{server.Output}"); // 5 banner lines, 2 models, the address
+        Assert.True(lines.Length <= 9, $"{lines.Length} lines at start:\n{server.Output}"); // 5 banner lines, the projector, 2 models, the address
         Assert.DoesNotContain("warn:", server.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("control-looking token", server.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("0-token context", server.Output, StringComparison.Ordinal);
@@ -156,7 +156,7 @@ public sealed class AspNetSampleWireTests(AspNetSampleFixture server)
     [InlineData("""{"messages":[]}""", "messages")]
     [InlineData("""{"messages":[{"role":"wizard","content":"x"}]}""", "messages[0].role")]
     [InlineData("""{"messages":[{"role":"user","content":"x"}],"n":2}""", "n")]
-    [InlineData("""{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:,"}}]}]}""", "messages[0].content")]
+    [InlineData("""{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:,"}}]}]}""", "messages[0].content[0].image_url.url")]
     [InlineData("""{"messages":[{"role":"user","content":"x"}],"tool_choice":{"type":"function","function":{"name":"nope"}}}""", "tool_choice")]
     [InlineData("""{"messages":[null]}""", "messages[0]")]
     [InlineData("""{"messages":"Hi"}""", "messages")]
