@@ -171,7 +171,13 @@ public sealed class RemoteRegistrationTests(AspNetSampleFixture server)
         using var services = (ServiceProvider)kernel.Services;
 
         // Required maps to ToolMode RequireAny: the sample's grammar forces a call (its strings capped by the demo's settings).
-        var settings = new PromptExecutionSettings { ServiceId = "gemma", FunctionChoiceBehavior = FunctionChoiceBehavior.Required(), ExtensionData = new Dictionary<string, object> { ["max_tokens"] = 48 } };
+        // Greedy and room enough for the whole call: a call the token limit cuts is no call (docs/contracts.md).
+        var settings = new PromptExecutionSettings
+        {
+            ServiceId = "gemma",
+            FunctionChoiceBehavior = FunctionChoiceBehavior.Required(),
+            ExtensionData = new Dictionary<string, object> { ["max_tokens"] = 160, ["temperature"] = 0.0 },
+        };
         var result = await kernel.InvokePromptAsync("What is the weather in Paris?", new KernelArguments(settings));
 
         var final = result.GetValue<ChatMessageContent>();
