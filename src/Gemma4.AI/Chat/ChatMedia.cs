@@ -230,13 +230,16 @@ internal static class ChatMedia
             throw Bad($"{Where()} cannot be used: {ex.Message}.", ex);
         }
 
-        // The budget checked at load keeps images within a micro-batch; a chunk beyond it would abort llama.cpp.
+        // The budget checked at load keeps images within a micro-batch; a chunk beyond it would abort llama.cpp. The
+        // context's micro-batch is the one to compare: llama.cpp caps MicroBatchSize at BatchSize and ContextSize.
+        var microBatch = model.Engine.Settings.MicroBatchSize;
         foreach (var chunk in media.Chunks)
         {
-            if (chunk.NonCausal && chunk.Length > model.LoadedOptions.MicroBatchSize)
+            if (chunk.NonCausal && chunk.Length > microBatch)
             {
                 media.Dispose();
-                throw Bad($"{Where()} became {chunk.Length} tokens, more than MicroBatchSize ({model.LoadedOptions.MicroBatchSize}).");
+                throw Bad($"{Where()} became {chunk.Length} tokens, more than one micro-batch holds ({microBatch}: the least of "
+                    + $"MicroBatchSize {model.LoadedOptions.MicroBatchSize}, BatchSize {model.LoadedOptions.BatchSize} and ContextSize {model.LoadedOptions.ContextSize}).");
             }
         }
 

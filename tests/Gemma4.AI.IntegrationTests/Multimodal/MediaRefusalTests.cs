@@ -99,6 +99,23 @@ public sealed class MediaRefusalTests(MediaModel fixture) : IClassFixture<MediaM
     }
 
     [Fact]
+    public async Task ImageLargerThanTheContextsMicroBatch_IsRefused_AndTheModelStillWorks()
+    {
+        // llama.cpp caps the micro-batch at ContextSize (32 here, under MicroBatchSize 512): a 48-token image used to
+        // reach the decode loop, fail there and leave the model unusable ("load the model again").
+        var options = MediaModel.Options();
+        options.ContextSize = 32;
+        using var model = await Gemma4Model.LoadAsync(options);
+        using var client = new Gemma4ChatClient(model);
+
+        var e = Assert.Throws<Gemma4MediaException>(() => client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, [new DataContent(TestMedia.Png(320, 240), "image/png")])], Greedy));
+
+        Assert.Contains("became 48 tokens, more than one micro-batch holds (32: the least of MicroBatchSize 512, BatchSize 2048 and ContextSize 32)", e.Message, StringComparison.Ordinal);
+        var audio = await client.GetResponseAsync([new ChatMessage(ChatRole.User, [new DataContent(TestMedia.Wav(1), "audio/wav")])], Greedy);
+        Assert.True(audio.Usage!.OutputTokenCount > 0);
+    }
+
+    [Fact]
     public async Task ModelOptions_IsACopy_ChangingItAfterLoadLeavesTheModelsLimitsAsLoaded()
     {
         var options = MediaModel.Options();
