@@ -82,6 +82,13 @@ public sealed class Gemma4RemoteOptions
             throw new ArgumentException("Gemma4RemoteOptions.Model is required for Ollama: the model tag to run, such as gemma4:e4b.", "Remote:Model");
         }
 
+        if (Model is not null && string.IsNullOrWhiteSpace(Model))
+        {
+            throw new ArgumentException(
+                $"Gemma4RemoteOptions.Model must be the served model's name, or null to take the first model /v1/models lists; got '{Model}'.",
+                "Remote:Model");
+        }
+
         if (Timeout < TimeSpan.FromMilliseconds(10) || Timeout > MaxTimeout)
         {
             throw new ArgumentOutOfRangeException("Remote:Timeout", Timeout, $"Gemma4RemoteOptions.Timeout must be between 10 ms and {MaxTimeout}; got {Timeout}.");

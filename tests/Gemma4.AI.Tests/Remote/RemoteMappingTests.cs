@@ -181,6 +181,20 @@ public sealed class RemoteMappingTests
         Assert.Equal(key, ex.ParamName);
     }
 
+    [Theory]
+    [InlineData(Gemma4RemoteEngine.OpenAICompatible, "")]
+    [InlineData(Gemma4RemoteEngine.Vllm, " ")]
+    [InlineData(Gemma4RemoteEngine.LlamaServer, "")]
+    public void EmptyModel_IsRefusedNamingTheConfigurationKey_NotByTheOpenAIClient(Gemma4RemoteEngine engine, string model)
+    {
+        var options = new Gemma4RemoteOptions { Engine = engine, Endpoint = new Uri("http://127.0.0.1:1/v1"), Model = model };
+
+        var ex = Assert.ThrowsAny<ArgumentException>(() => new Gemma4RemoteChatClient(options));
+
+        Assert.Equal("Remote:Model", ex.ParamName);
+        Assert.Contains("Gemma4RemoteOptions.Model must be the served model's name, or null", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void StreamedToolCalls_BadArguments_CallCarriesTheErrorInsteadOfThrowing()
     {
