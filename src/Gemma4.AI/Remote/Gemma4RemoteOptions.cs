@@ -68,7 +68,16 @@ public sealed class Gemma4RemoteOptions
         if (Endpoint is null || !Endpoint.IsAbsoluteUri || (Endpoint.Scheme != Uri.UriSchemeHttp && Endpoint.Scheme != Uri.UriSchemeHttps))
         {
             throw new ArgumentException(
-                $"Gemma4RemoteOptions.Endpoint must be an absolute http(s) address such as http://localhost:8000/v1; got '{Endpoint?.OriginalString ?? "null"}'.",
+                $"Gemma4RemoteOptions.Endpoint must be an absolute http(s) address such as http://localhost:8000/v1; got '{WithoutUserInfo(Endpoint)}'.",
+                "Remote:Endpoint");
+        }
+
+        // HttpClient never sends an address's user:password, and every message and log line that names the endpoint would
+        // show it: the key belongs in ApiKey.
+        if (Endpoint.UserInfo.Length > 0)
+        {
+            throw new ArgumentException(
+                $"Gemma4RemoteOptions.Endpoint must not carry credentials (user:password@); set Remote:ApiKey instead. Got '{WithoutUserInfo(Endpoint)}'.",
                 "Remote:Endpoint");
         }
 
@@ -99,4 +108,11 @@ public sealed class Gemma4RemoteOptions
             throw new ArgumentOutOfRangeException("Remote:MaxRetries", MaxRetries, $"Gemma4RemoteOptions.MaxRetries must be between 0 and {MaxRetriesLimit}; got {MaxRetries}.");
         }
     }
+
+    private static string WithoutUserInfo(Uri? uri) => uri switch
+    {
+        null => "null",
+        { IsAbsoluteUri: true, UserInfo.Length: > 0 } => uri.OriginalString.Replace(uri.UserInfo + "@", "***@", StringComparison.Ordinal),
+        _ => uri.OriginalString,
+    };
 }

@@ -195,6 +195,21 @@ public sealed class RemoteMappingTests
         Assert.Contains("Gemma4RemoteOptions.Model must be the served model's name, or null", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("http://user:s3cret@127.0.0.1:8000/v1")]
+    [InlineData("https://s3cret@gpu-box/v1")]
+    [InlineData("ftp://user:s3cret@gpu-box/v1")]
+    public void EndpointWithCredentials_IsRefusedNamingTheKey_WithoutShowingThem(string endpoint)
+    {
+        var options = new Gemma4RemoteOptions { Endpoint = new Uri(endpoint), Model = "m" };
+
+        var ex = Assert.ThrowsAny<ArgumentException>(() => new Gemma4RemoteChatClient(options));
+
+        Assert.Equal("Remote:Endpoint", ex.ParamName);
+        Assert.DoesNotContain("s3cret", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("***@", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void StreamedToolCalls_BadArguments_CallCarriesTheErrorInsteadOfThrowing()
     {
