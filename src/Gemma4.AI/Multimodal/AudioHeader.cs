@@ -45,14 +45,11 @@ internal static class AudioHeader
         uint rate = 0;
         var formatTag = 0;
         var haveFormat = false;
-        var position = 12;
-        while (position + 8 <= data.Length)
+        var chunks = new WavChunks(data);
+        while (chunks.MoveNext())
         {
-            var id = data.Slice(position, 4);
-            var size = BinaryPrimitives.ReadUInt32LittleEndian(data[(position + 4)..]);
-            var body = position + 8;
-            var present = (int)Math.Min(size, (uint)(data.Length - body));
-            if (id.SequenceEqual("fmt "u8) && present >= 16)
+            var (body, present) = (chunks.Body, chunks.Present);
+            if (chunks.Id.SequenceEqual("fmt "u8) && present >= 16)
             {
                 formatTag = BinaryPrimitives.ReadUInt16LittleEndian(data[body..]);
                 channels = BinaryPrimitives.ReadUInt16LittleEndian(data[(body + 2)..]);
@@ -60,7 +57,7 @@ internal static class AudioHeader
                 blockAlign = BinaryPrimitives.ReadUInt16LittleEndian(data[(body + 12)..]);
                 haveFormat = true;
             }
-            else if (id.SequenceEqual("data"u8))
+            else if (chunks.Id.SequenceEqual("data"u8))
             {
                 if (!haveFormat)
                 {
@@ -80,8 +77,6 @@ internal static class AudioHeader
                 seconds = frames / rate;
                 return true;
             }
-
-            position = body + (int)Math.Min(size + (size & 1), (uint)(data.Length - body));
         }
 
         return true; // no data chunk: the decoder refuses it with its own reason

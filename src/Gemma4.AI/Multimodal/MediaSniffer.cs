@@ -333,21 +333,18 @@ internal static class MediaSniffer
             return null;
         }
 
-        // RIFF chunks after "RIFF" size "WAVE"; each is padded to an even length.
-        for (long offset = 12; offset + 8 <= data.Length;)
+        var chunks = new WavChunks(data);
+        while (chunks.MoveNext())
         {
-            var size = BinaryPrimitives.ReadUInt32LittleEndian(data[(int)(offset + 4)..]);
-            if (data.Slice((int)offset, 4).SequenceEqual("data"u8))
+            if (chunks.Id.SequenceEqual("data"u8))
             {
                 // 0 and 0xFFFFFFFF: written while streaming, length unknown; the decoder reads to the end.
-                var expected = offset + 8 + size;
-                return size is not (0 or uint.MaxValue) && data.Length < expected
+                var expected = (long)chunks.Body + chunks.DeclaredSize;
+                return chunks.DeclaredSize is not (0 or uint.MaxValue) && chunks.Present < chunks.DeclaredSize
                     ? string.Create(CultureInfo.InvariantCulture,
                         $"the WAV data is truncated: its header describes {expected:N0} bytes with the samples, but there are {data.Length:N0}")
                     : null;
             }
-
-            offset += 8 + size + (size & 1);
         }
 
         return null;
