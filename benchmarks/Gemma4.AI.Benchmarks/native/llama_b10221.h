@@ -247,6 +247,19 @@ static inline double median(double *v, int n) {
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* The greedy token: the first index of the largest logit. */
+static inline llama_token argmax(const float *logits, int n) {
+    llama_token best = 0;
+    float max = logits[0];
+    for (int i = 1; i < n; i++) {
+        if (logits[i] > max) {
+            max = logits[i];
+            best = i;
+        }
+    }
+    return best;
+}
+
 /* -fa on|off|auto; -2 when the value is none of them. */
 static inline int parse_flash_attn(const char *v) {
     return strcmp(v, "on") == 0 ? FLASH_ATTN_ENABLED

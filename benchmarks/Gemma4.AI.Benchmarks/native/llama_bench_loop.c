@@ -121,18 +121,6 @@ static int parse_args(int argc, char **argv, struct settings *s) {
     return 0;
 }
 
-static llama_token argmax(const float *logits, int n) {
-    llama_token best = 0;
-    float max = logits[0];
-    for (int i = 1; i < n; i++) {
-        if (logits[i] > max) {
-            max = logits[i];
-            best = i;
-        }
-    }
-    return best;
-}
-
 static void batch_add_seq(struct llama_batch *b, llama_token token, llama_pos pos, llama_seq_id seq, bool logits) {
     int i = b->n_tokens++;
     b->token[i] = token;

@@ -146,18 +146,6 @@ static unsigned char *read_file(const char *path, size_t *len) {
     return data;
 }
 
-static llama_token argmax(const float *logits, int n) {
-    llama_token best = 0;
-    float max = logits[0];
-    for (int i = 1; i < n; i++) {
-        if (logits[i] > max) {
-            max = logits[i];
-            best = i;
-        }
-    }
-    return best;
-}
-
 /* Decodes tokens[from, to) at positions from.. in chunks of n_batch; logits for the last one when asked. */
 static int decode_tokens(struct state *st, const llama_token *tokens, int from, int to, bool last_logits) {
     for (int start = from; start < to; start += st->n_batch) {
