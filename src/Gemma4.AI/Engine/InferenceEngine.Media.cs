@@ -108,22 +108,22 @@ internal sealed partial class InferenceEngine
             }
 
             var result = DecodeEmbeddings(embeddings, span, slot);
-            switch (result)
+            if (result == DecodeResult.Ok)
             {
-                case DecodeResult.Ok:
-                    slot.Tokens.AddRange(g.Pending.AsSpan(g.PendingOffset, span.Length));
-                    slot.Media.Add((span.Start, span.Key));
-                    g.PendingOffset += span.Length;
-                    Log.MediaDecoded(_logger, slot.Id, span.Kind, span.Length,
-                        Stopwatch.GetElapsedTime(started, encoded).TotalMilliseconds, Stopwatch.GetElapsedTime(encoded).TotalMilliseconds);
-                    break;
-                case DecodeResult.ComputeAborted:
+                slot.Tokens.AddRange(g.Pending.AsSpan(g.PendingOffset, span.Length));
+                slot.Media.Add((span.Start, span.Key));
+                g.PendingOffset += span.Length;
+                Log.MediaDecoded(_logger, slot.Id, span.Kind, span.Length,
+                    Stopwatch.GetElapsedTime(started, encoded).TotalMilliseconds, Stopwatch.GetElapsedTime(encoded).TotalMilliseconds);
+            }
+            else
+            {
+                if (result == DecodeResult.ComputeAborted)
+                {
                     Log.MediaAborted(_logger, slot.Id, span.Length);
-                    Recover(result, $"{span.Length} media embeddings");
-                    break;
-                default:
-                    Recover(result, $"{span.Length} media embeddings");
-                    break;
+                }
+
+                Recover(result, $"{span.Length} media embeddings");
             }
         }
         finally

@@ -426,19 +426,19 @@ internal sealed partial class InferenceEngine : EngineLoop
         }
 
         var result = (DecodeResult)LlamaNative.Decode(_context, _batch.ToNative());
-        switch (result)
+        if (result == DecodeResult.Ok)
         {
-            case DecodeResult.Ok:
-                Commit();
-                SampleAll();
-                break;
-            case DecodeResult.ComputeAborted:
+            Commit();
+            SampleAll();
+        }
+        else
+        {
+            if (result == DecodeResult.ComputeAborted)
+            {
                 Log.DecodeAborted(_logger, _batch.Count);
-                Recover(result, $"a batch of {_batch.Count} tokens");
-                break;
-            default:
-                Recover(result, $"a batch of {_batch.Count} tokens");
-                break;
+            }
+
+            Recover(result, $"a batch of {_batch.Count} tokens");
         }
 
         foreach (var g in _active)
